@@ -1,0 +1,83 @@
+/* findings.c: what a run found, kept independent of libclang and of output. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtlint.h"
+
+vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, char *message)
+{
+	vt_finding f = { .rule = rule, .loc = loc, .message = message };
+
+	f.loc.file = xstrdup(loc.file ? loc.file : "");
+	vec_push(&fs->items, f);
+	return &fs->items.data[fs->items.len - 1];
+}
+
+void vt_add_note(vt_finding *f, vt_loc loc, const char *message)
+{
+	vt_note n = { .loc = loc, .message = xstrdup(message) };
+
+	n.loc.file = xstrdup(loc.file ? loc.file : "");
+	vec_push(&f->notes, n);
+}
+
+void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col,
+		  const char *fmt, ...)
+{
+	vt_error e = { .file = xstrdup(file), .line = line, .col = col };
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&e.message, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	vec_push(&fs->errors, e);
+}
+
+static int finding_cmp(const void *pa, const void *pb)
+{
+	const vt_finding *a = pa, *b = pb;
+	int c = vt_loc_cmp(a->loc, b->loc);
+
+	return c ? c : a->rule - b->rule;
+}
+
+/* Findings are sorted by place within a file; files keep their input order. */
+void vt_findings_sort(vt_findings *fs)
+{
+	qsort(fs->items.data, fs->items.len, sizeof *fs->items.data, finding_cmp);
+}
+
+/* Appends src's findings and errors to dst and leaves src empty. */
+void vt_findings_move(vt_findings *dst, vt_findings *src)
+{
+	for (size_t i = 0; i < src->items.len; i++)
+		vec_push(&dst->items, src->items.data[i]);
+	for (size_t i = 0; i < src->errors.len; i++)
+		vec_push(&dst->errors, src->errors.data[i]);
+	free(src->items.data);
+	free(src->errors.data);
+	memset(src, 0, sizeof *src);
+}
+
+void vt_findings_free(vt_findings *fs)
+{
+	for (size_t i = 0; i < fs->items.len; i++) {
+		vt_finding *f = &fs->items.data[i];
+
+		for (size_t j = 0; j < f->notes.len; j++) {
+			free((char *)f->notes.data[j].loc.file);
+			free(f->notes.data[j].message);
+		}
+		free(f->notes.data);
+		free((char *)f->loc.file);
+		free(f->message);
+	}
+	for (size_t i = 0; i < fs->errors.len; i++) {
+		free(fs->errors.data[i].file);
+		free(fs->errors.data[i].message);
+	}
+	free(fs->items.data);
+	free(fs->errors.data);
+	memset(fs, 0, sizeof *fs);
+}

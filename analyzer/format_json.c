@@ -1,0 +1,81 @@
+/* format_json.c: the JSON report of cli.md, written with cJSON. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "vtlint.h"
+
+/* FNV-1a over what identifies a finding but not where it sits in the file. */
+static char *fingerprint(const vt_finding *f)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[] = { vt_rules[f->rule].id, f->loc.file, f->message };
+
+	for (size_t p = 0; p < 3; p++)
+		for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++)
+			h = (h ^ *s) * 1099511628211ULL;
+	return xasprintf("%016llx", (unsigned long long)h);
+}
+
+static cJSON *place(const char *file, unsigned line, unsigned col, const char *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "file", file);
+	cJSON_AddNumberToObject(o, "line", line);
+	cJSON_AddNumberToObject(o, "column", col);
+	cJSON_AddStringToObject(o, "message", msg);
+	return o;
+}
+
+static cJSON *finding(const vt_finding *f)
+{
+	cJSON *o = place(f->loc.file, f->loc.line, f->loc.col, f->message);
+	cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+	char *fp = fingerprint(f);
+
+	cJSON_AddItemToObjectCS(o, "rule", cJSON_CreateString(vt_rules[f->rule].id));
+	cJSON_AddStringToObject(o, "name", vt_rules[f->rule].name);
+	cJSON_AddStringToObject(o, "severity", "warning");
+	cJSON_AddStringToObject(o, "fingerprint", fp);
+	free(fp);
+	for (size_t j = 0; j < f->notes.len; j++) {
+		const vt_note *n = &f->notes.data[j];
+
+		cJSON_AddItemToArray(notes, place(n->loc.file, n->loc.line, n->loc.col, n->message));
+	}
+	return o;
+}
+
+int vt_format_json(FILE *out, const vt_findings *fs)
+{
+	cJSON *root = cJSON_CreateObject(), *tool, *diags, *errors;
+	char *text;
+
+	cJSON_AddNumberToObject(root, "version", 1);
+	tool = cJSON_AddObjectToObject(root, "tool");
+	cJSON_AddStringToObject(tool, "name", "vtlint");
+	cJSON_AddStringToObject(tool, "version", VTLINT_VERSION);
+	diags = cJSON_AddArrayToObject(root, "diagnostics");
+	for (size_t i = 0; i < fs->items.len; i++)
+		cJSON_AddItemToArray(diags, finding(&fs->items.data[i]));
+	errors = cJSON_AddArrayToObject(root, "errors");
+	for (size_t i = 0; i < fs->errors.len; i++) {
+		const vt_error *e = &fs->errors.data[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "file", e->file);
+		if (e->line) {
+			cJSON_AddNumberToObject(o, "line", e->line);
+			cJSON_AddNumberToObject(o, "column", e->col);
+		}
+		cJSON_AddStringToObject(o, "message", e->message);
+		cJSON_AddItemToArray(errors, o);
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return -1;
+	fprintf(out, "%s\n", text);
+	cJSON_free(text);
+	return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * front.h: the libclang-facing stages (frontend.c, lower.c).  Nothing after
+ * lowering sees a CXCursor: the CFG, the engine and the formatters work on
+ * vtlint.h's own types.
+ */
+#ifndef VTLINT_FRONT_H
+#define VTLINT_FRONT_H
+
+#include <clang-c/Index.h>
+
+#include "vtlint.h"
+
+/* What lowering needs from the unit around the function it lowers. */
+typedef struct vt_lower_env vt_lower_env;
+struct vt_lower_env {
+	CXTranslationUnit tu;
+	/* The user's place for a libclang location (outermost macro expansion). */
+	vt_loc (*loc)(vt_lower_env *env, CXSourceLocation sl);
+	/* The callee's summary when its body is in this unit, else NULL. */
+	vt_summary *(*summary)(vt_lower_env *env, CXCursor callee);
+};
+
+/* Lowers one function definition into its CFG of vtask events. */
+vt_func *vt_lower(vt_lower_env *env, CXCursor fn);
+
+/* Types the lowering and the summaries agree on. */
+bool vt_is_vtask_type(CXType t);
+bool vt_is_vtask_ptr_type(CXType t);
+
+#endif /* VTLINT_FRONT_H */

@@ -1,0 +1,233 @@
+/*
+ * frontend.c: one translation unit through libclang.  Parses it, reports the
+ * compiler's errors, and analyses every function defined in the main file.
+ * A callee defined in the same unit is analysed first, on demand, so that
+ * its summary is ready at the call (a recursive call sees no summary: it is
+ * treated as unseen code).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "front.h"
+
+struct vt_frontend {
+	CXIndex index;
+};
+
+enum { FN_TODO, FN_BUSY, FN_DONE };
+
+typedef struct fn_rec {
+	CXCursor def;
+	int state;
+	bool in_main;
+	vt_summary sum;
+} fn_rec;
+
+typedef struct file_name {
+	CXFile file;
+	char *name;
+} file_name;
+
+typedef struct unit {
+	vt_lower_env env;   /* first: lowering hands it back to our callbacks */
+	const char *path;
+	CXFile main;
+	const vt_unit_opts *opts;
+	vt_findings *out;
+	VEC(fn_rec) fns;
+	VEC(file_name) names;
+} unit;
+
+struct vt_frontend *vt_frontend_new(void)
+{
+	struct vt_frontend *f = xcalloc(1, sizeof *f);
+
+	f->index = clang_createIndex(0, 0);
+	return f;
+}
+
+void vt_frontend_free(struct vt_frontend *f)
+{
+	if (!f)
+		return;
+	clang_disposeIndex(f->index);
+	free(f);
+}
+
+/* ---- places ------------------------------------------------------------------------- */
+
+static const char *file_name_of(unit *u, CXFile file)
+{
+	CXString s;
+	file_name n;
+
+	if (!file)
+		return "<built-in>";
+	if (clang_File_isEqual(file, u->main))
+		return u->path; /* as the user gave it */
+	for (size_t i = 0; i < u->names.len; i++)
+		if (clang_File_isEqual(u->names.data[i].file, file))
+			return u->names.data[i].name;
+	s = clang_getFileName(file);
+	n = (file_name){ .file = file, .name = xstrdup(clang_getCString(s)) };
+	clang_disposeString(s);
+	vec_push(&u->names, n);
+	return n.name;
+}
+
+static vt_loc env_loc(vt_lower_env *env, CXSourceLocation sl)
+{
+	unit *u = (unit *)env;
+	CXFile file;
+	unsigned line, col;
+
+	clang_getExpansionLocation(sl, &file, &line, &col, NULL);
+	return (vt_loc){ .file = file_name_of(u, file), .line = line, .col = col };
+}
+
+/* ---- functions and their summaries ---------------------------------------------------- */
+
+static fn_rec *find_fn(unit *u, CXCursor def)
+{
+	for (size_t i = 0; i < u->fns.len; i++)
+		if (clang_equalCursors(u->fns.data[i].def, def))
+			return &u->fns.data[i];
+	return NULL;
+}
+
+static void analyze_fn(unit *u, size_t i)
+{
+	vt_findings scratch = { 0 };
+	vt_func *fn;
+	fn_rec *rec = &u->fns.data[i];
+	bool in_main = rec->in_main;
+
+	rec->state = FN_BUSY;
+	fn = vt_lower(&u->env, rec->def); /* may analyse callees: u->fns is stable */
+	rec = &u->fns.data[i];
+	if (u->opts->dump_cfg && in_main)
+		cfg_dump(fn, stderr);
+	vt_flow_run(fn, &u->opts->flow, in_main ? u->out : &scratch, &rec->sum);
+	vt_findings_free(&scratch);
+	cfg_free(fn);
+	rec->state = FN_DONE;
+}
+
+static vt_summary *env_summary(vt_lower_env *env, CXCursor callee)
+{
+	unit *u = (unit *)env;
+	CXCursor def = clang_getCursorDefinition(callee);
+	fn_rec *rec;
+
+	if (clang_Cursor_isNull(def) || !(rec = find_fn(u, def)) || rec->state == FN_BUSY)
+		return NULL;
+	if (rec->state == FN_TODO)
+		analyze_fn(u, (size_t)(rec - u->fns.data));
+	return &u->fns.data[rec - u->fns.data].sum;
+}
+
+static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientData d)
+{
+	unit *u = d;
+	CXSourceLocation sl = clang_getCursorLocation(c);
+	fn_rec rec = { .def = c };
+
+	if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
+	    clang_Location_isInSystemHeader(sl))
+		return CXChildVisit_Continue;
+	rec.in_main = clang_Location_isFromMainFile(sl) != 0;
+	vec_push(&u->fns, rec);
+	return CXChildVisit_Continue;
+}
+
+/* ---- parsing --------------------------------------------------------------------------- */
+
+static bool report_diagnostics(unit *u, CXTranslationUnit tu)
+{
+	unsigned n = clang_getNumDiagnostics(tu);
+	bool bad = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+
+		if (sev >= CXDiagnostic_Error) {
+			CXString msg = clang_getDiagnosticSpelling(d);
+			vt_loc at = env_loc(&u->env, clang_getDiagnosticLocation(d));
+
+			vt_add_error(u->out, at.file, at.line, at.col, "%s", clang_getCString(msg));
+			clang_disposeString(msg);
+			bad = true;
+		}
+		clang_disposeDiagnostic(d);
+	}
+	return bad;
+}
+
+/* A clear word for files libclang would only call "an error". */
+static bool readable(const char *path, vt_findings *out)
+{
+	struct stat st;
+	FILE *f;
+
+	if (stat(path, &st) != 0) {
+		vt_add_error(out, path, 0, 0, "cannot open: %s", strerror(errno));
+		return false;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		vt_add_error(out, path, 0, 0, "is a directory, not a C source file");
+		return false;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		vt_add_error(out, path, 0, 0, "cannot read: %s", strerror(errno));
+		return false;
+	}
+	fclose(f);
+	return true;
+}
+
+static void unit_free(unit *u)
+{
+	for (size_t i = 0; i < u->fns.len; i++)
+		vt_summary_free(&u->fns.data[i].sum);
+	for (size_t i = 0; i < u->names.len; i++)
+		free(u->names.data[i].name);
+	free(u->fns.data);
+	free(u->names.data);
+}
+
+int vt_analyze_file(struct vt_frontend *f, const char *path, const vt_unit_opts *o,
+		    vt_findings *out)
+{
+	unit u = { .env = { .loc = env_loc, .summary = env_summary }, .path = path,
+		   .opts = o, .out = out };
+	CXTranslationUnit tu;
+	enum CXErrorCode err;
+	if (!readable(path, out))
+		return 2;
+	err = clang_parseTranslationUnit2(f->index, path, o->args, o->nargs, NULL, 0,
+					  CXTranslationUnit_KeepGoing |
+						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
+					  &tu);
+	if (err != CXError_Success) {
+		vt_add_error(out, path, 0, 0, "libclang could not parse this file (error %d)", err);
+		return 2;
+	}
+	u.env.tu = tu;
+	u.main = clang_getFile(tu, path);
+	if (report_diagnostics(&u, tu)) {
+		clang_disposeTranslationUnit(tu);
+		unit_free(&u);
+		return 2;
+	}
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
+	for (size_t i = 0; i < u.fns.len; i++)
+		if (u.fns.data[i].in_main && u.fns.data[i].state == FN_TODO)
+			analyze_fn(&u, i);
+	clang_disposeTranslationUnit(tu);
+	unit_free(&u);
+	return 0;
+}

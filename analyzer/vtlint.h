@@ -1,0 +1,298 @@
+/*
+ * vtlint.h: the analyzer's table of contents.
+ *
+ * Data flows one way, one stage per file:
+ *
+ *   main.c       command line, worker threads, exit status
+ *   frontend.c   one translation unit through libclang; finds function bodies
+ *   lower.c      libclang statements and expressions -> CFG of vtask events
+ *   cfg.c        the CFG itself: blocks, events, edges with branch facts
+ *   state.c      one abstract path state: operations, bindings, int facts
+ *   flow.c       data flow to a fixed point over the CFG; calls rule hooks
+ *   summary.c    what a function does with its vtask / vtask * parameters
+ *   rules/vt00N.c VT001..VT005, each reacting to the engine's hooks
+ *   findings.c   findings, notes, dedup and order
+ *   format_*.c   text and JSON output (no libclang in sight)
+ *   util.c       fatal, xmalloc, growable arrays, strings
+ */
+#ifndef VTLINT_H
+#define VTLINT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define VTLINT_VERSION "0.1.0"
+
+/* ---- util.c --------------------------------------------------------------- */
+
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable array of T: VEC(int) v = {0}; vec_push(&v, 3); free(v.data). */
+#define VEC(T) struct { T *data; size_t len, cap; }
+#define vec_reserve(v, n)                                                        \
+	do {                                                                     \
+		if ((v)->len + (n) > (v)->cap) {                                 \
+			(v)->cap = (v)->cap ? (v)->cap * 2 : 8;                  \
+			while ((v)->cap < (v)->len + (n))                        \
+				(v)->cap *= 2;                                   \
+			(v)->data = xrealloc((v)->data, (v)->cap * sizeof *(v)->data); \
+		}                                                                \
+	} while (0)
+#define vec_push(v, x)                       \
+	do {                                 \
+		vec_reserve((v), 1);         \
+		(v)->data[(v)->len++] = (x); \
+	} while (0)
+
+/* ---- source positions ------------------------------------------------------- */
+
+/* A place in the user's source; file points into the unit's string pool. */
+typedef struct vt_loc {
+	const char *file;
+	unsigned line, col;
+} vt_loc;
+
+int vt_loc_cmp(vt_loc a, vt_loc b);
+
+/* ---- rules (rules/rules.c) ---------------------------------------------------- */
+
+enum vt_rule { VT001, VT002, VT003, VT004, VT005, VT_NRULES };
+
+typedef struct vt_rule_info {
+	const char *id;      /* "VT001" */
+	const char *name;    /* "double-consume" */
+	const char *summary; /* one sentence */
+} vt_rule_info;
+
+extern const vt_rule_info vt_rules[VT_NRULES];
+int vt_rule_lookup(const char *id_or_name); /* -1 when unknown */
+
+/* ---- findings.c --------------------------------------------------------------- */
+
+typedef struct vt_note {
+	vt_loc loc;
+	char *message;
+} vt_note;
+
+typedef struct vt_finding {
+	int rule;
+	vt_loc loc;
+	char *message;
+	VEC(vt_note) notes;
+} vt_finding;
+
+typedef struct vt_error {
+	char *file;
+	unsigned line, col; /* 0 when the error is about the whole file */
+	char *message;
+} vt_error;
+
+/* Everything one run found, in a stable order. */
+typedef struct vt_findings {
+	VEC(vt_finding) items;
+	VEC(vt_error) errors;
+} vt_findings;
+
+vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, char *message);
+void vt_add_note(vt_finding *f, vt_loc loc, const char *message);
+void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void vt_findings_sort(vt_findings *fs);
+void vt_findings_move(vt_findings *dst, vt_findings *src);
+void vt_findings_free(vt_findings *fs);
+
+/* ---- cfg.c: the control-flow graph of one function ---------------------------- */
+
+enum vt_var_kind {
+	VAR_VTASK, /* a local vtask */
+	VAR_PARAM, /* a vtask parameter */
+	VAR_OUT,   /* *p of a vtask * parameter p */
+	VAR_TEMP,  /* an unnamed vtask value inside one full expression */
+	VAR_INT,   /* a scalar local or parameter whose tested values are facts */
+};
+
+typedef struct vt_var {
+	char *name;
+	enum vt_var_kind kind;
+	vt_loc loc;
+	int param; /* parameter index, or -1 */
+} vt_var;
+
+enum vt_ev_kind {
+	EV_BIRTH,   /* dst holds a new operation made here (by callee) */
+	EV_COPY,    /* dst holds src's operation (src may hold none) */
+	EV_CLEAR,   /* dst holds no tracked operation */
+	EV_CONSUME, /* src's operation is consumed (how) */
+	EV_INSPECT, /* src's operation is inspected; dst: int local receiving the answer */
+	EV_HANDOFF, /* src's operation is handed to another fiber or thread */
+	EV_STORE,   /* a vtask (src, or -1 untracked) is stored into a container */
+	EV_ESCAPE,  /* src's operation leaves vtlint's sight: no finding may rest on it */
+	EV_CALLREF, /* &src passed to a function whose body we saw (sum, arg) */
+	EV_DROP,    /* src leaves scope here */
+	EV_FORGET,  /* int local dst changed: what tests told about it is void */
+};
+
+enum vt_how {
+	HOW_AWAIT, HOW_GET_RESULT, HOW_AS_TASK, /* the runtime's consumers */
+	HOW_PASS,   /* passed by value to a function */
+	HOW_RETURN, /* returned */
+	HOW_OUT,    /* stored through a vtask * parameter */
+	HOW_CALLEE, /* consumed by a callee through &x */
+};
+
+enum { BIRTH_DONE = 1, BIRTH_MAYBE = 2, BIRTH_PARAM = 4, BIRTH_CALLER = 8 };
+
+struct vt_summary;
+
+typedef struct vt_event {
+	uint8_t kind, how, flags;
+	int dst, src;
+	int id;                   /* source-ordered number inside the function */
+	vt_loc loc;
+	const char *what;         /* callee name or container description */
+	struct vt_summary *sum;   /* EV_CALLREF */
+	int arg;                  /* EV_CALLREF: parameter index */
+} vt_event;
+
+enum vt_cond_kind { COND_NONE, COND_CMP, COND_RANGE, COND_NOTIN, COND_DONE };
+enum vt_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+
+/* What taking an edge tells: var OP k, lo <= var <= hi, var not in set, var completed. */
+typedef struct vt_cond {
+	uint8_t kind, op;
+	int var;
+	int64_t lo, hi;
+	int64_t *set;
+	size_t nset;
+} vt_cond;
+
+typedef struct vt_edge {
+	int to;
+	vt_cond cond;
+} vt_edge;
+
+typedef struct vt_block {
+	VEC(vt_event) ev;
+	VEC(vt_edge) succ;
+} vt_block;
+
+typedef struct vt_func {
+	char *name;
+	vt_loc loc;
+	vt_loc end;        /* closing brace */
+	VEC(vt_var) vars;
+	VEC(vt_block) blocks;
+	VEC(char *) strs;  /* names events point at (callees) */
+	int entry, exit;   /* exit: where every return and the closing brace go */
+	int nevents;
+	bool uses_vtask;   /* any vtask event at all: else nothing to analyse */
+} vt_func;
+
+vt_func *cfg_new(const char *name, vt_loc loc);
+void cfg_free(vt_func *fn);
+int cfg_block(vt_func *fn);
+int cfg_var(vt_func *fn, const char *name, enum vt_var_kind kind, vt_loc loc);
+const char *cfg_str(vt_func *fn, const char *s);
+vt_event *cfg_emit(vt_func *fn, int block, enum vt_ev_kind kind, vt_loc loc);
+vt_edge *cfg_edge(vt_func *fn, int from, int to);
+void cfg_dump(const vt_func *fn, FILE *out);
+const char *cfg_ev_name(enum vt_ev_kind k);
+
+/* ---- summary.c: what a callee does with its parameters ---------------------- */
+
+/* One exit path's effect on the operation behind *p (bits, combined per path). */
+enum { OUT_CONSUMED = 1, OUT_HANDED = 2, OUT_TOUCHED = 4, OUT_STORED = 8, OUT_ESCAPED = 16 };
+
+typedef struct vt_param_sum {
+	bool is_vtask, is_out;
+	bool inspect_only;   /* by value: inspected, never consumed, handed or stored */
+	uint32_t outcomes;   /* by pointer: bit (1 << effect-bits) for each exit path */
+} vt_param_sum;
+
+typedef struct vt_summary {
+	int nparams;
+	vt_param_sum *param;
+} vt_summary;
+
+/* ---- state.c / flow.c: the data-flow engine ------------------------------------ */
+
+enum { ST_LIVE = 1, ST_CONSUMED = 2, ST_HANDED = 4, ST_STORED = 8 };
+enum { OP_DONE = 1, OP_MAYBE = 2, OP_PARAM = 4, OP_CALLER = 8 };
+
+/* What the engine tells a rule about one operation. */
+typedef struct vt_op_view {
+	const char *name;   /* the variable that holds it, or NULL */
+	const char *maker;  /* the function whose call made it, or NULL */
+	int param;          /* the parameter it came in as, or -1 */
+	vt_loc born;
+	uint8_t status, flags;
+	const vt_event *first;  /* the first consumption or hand-off on this path, or NULL */
+} vt_op_view;
+
+typedef struct vt_rule_ctx vt_rule_ctx;
+
+/* Each rule reacts to these; the engine applies the state change afterwards. */
+typedef struct vt_rule_hooks {
+	void (*consume)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+	void (*inspect)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+	void (*handoff)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+	void (*store)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+	void (*lost)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+} vt_rule_hooks;
+
+extern const vt_rule_hooks vt001_hooks, vt002_hooks, vt003_hooks, vt004_hooks,
+	vt005_hooks;
+
+/* Rules report through this; findings at one place are merged (earliest note). */
+void vt_report(vt_rule_ctx *cx, int rule, vt_loc at, const vt_loc *note_at,
+	       const char *note, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* "vtask 'v'", "the vtask returned by 'fetch'" or "parameter 'v'", into buf. */
+const char *vt_subject(const vt_op_view *op, char *buf, size_t n);
+/* VT005 of a parameter is decided after the walk (rules.md: "a parameter counts when..."). */
+void vt_report_param_loss(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+
+typedef struct vt_flow_opts {
+	bool enabled[VT_NRULES];
+	int max_states;        /* per block before states are joined */
+} vt_flow_opts;
+
+/* Runs the function to a fixed point, adds findings, fills *sum when non-NULL. */
+void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out,
+		 vt_summary *sum);
+void vt_summary_free(vt_summary *s);
+
+/* ---- frontend.c ------------------------------------------------------------------ */
+
+typedef struct vt_unit_opts {
+	const char *const *args; /* compiler arguments */
+	int nargs;
+	vt_flow_opts flow;
+	bool dump_cfg;           /* debugging: print each function's CFG to stderr */
+} vt_unit_opts;
+
+struct vt_frontend;
+struct vt_frontend *vt_frontend_new(void);
+void vt_frontend_free(struct vt_frontend *f);
+/* Analyses one file; returns 0, or 2 when it could not be parsed (errors added). */
+int vt_analyze_file(struct vt_frontend *f, const char *path, const vt_unit_opts *o,
+		    vt_findings *out);
+
+/* ---- format_text.c / format_json.c -------------------------------------------- */
+
+typedef struct vt_format_opts {
+	bool color;
+	bool show_source;
+} vt_format_opts;
+
+void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o);
+int vt_format_json(FILE *out, const vt_findings *fs);
+
+#endif /* VTLINT_H */
