@@ -108,7 +108,7 @@ static void analyze_fn(unit *u, size_t i)
 	fn = vt_lower(&u->env, rec->def); /* may analyse callees: u->fns is stable */
 	rec = &u->fns.data[i];
 	if (u->opts->dump_cfg && in_main)
-		cfg_dump(fn, stderr);
+		cfg_dump(fn, u->opts->dump_cfg);
 	vt_flow_run(fn, &u->opts->flow, in_main ? u->out : &scratch, &rec->sum);
 	vt_findings_free(&scratch);
 	cfg_free(fn);

@@ -92,6 +92,12 @@ static enum CXCursorKind kind(CXCursor c)
 	return clang_getCursorKind(c);
 }
 
+/* Statement cursors reached by different routes differ in context: compare places. */
+static bool same_label(CXCursor a, CXCursor b)
+{
+	return clang_equalLocations(clang_getCursorLocation(a), clang_getCursorLocation(b));
+}
+
 static bool is_struct_named(CXType t, const char *name)
 {
 	CXString s;
@@ -1016,7 +1022,7 @@ static int expr(L *l, CXCursor c)
 		CXCursor lab = clang_getCursorReferenced(c);
 
 		for (size_t i = 0; i < l->labels.len; i++)
-			if (clang_equalCursors(l->labels.data[i].stmt, lab))
+			if (same_label(l->labels.data[i].stmt, lab))
 				l->labels.data[i].addr_taken = true;
 		label pending = { .stmt = lab, .block = -1, .scope = -1, .addr_taken = true };
 		vec_push(&l->labels, pending);
@@ -1607,7 +1613,7 @@ static void return_stmt(L *l, CXCursor c)
 static label *find_label(L *l, CXCursor s)
 {
 	for (size_t i = 0; i < l->labels.len; i++)
-		if (clang_equalCursors(l->labels.data[i].stmt, s) && l->labels.data[i].block >= 0)
+		if (same_label(l->labels.data[i].stmt, s) && l->labels.data[i].block >= 0)
 			return &l->labels.data[i];
 	return NULL;
 }
@@ -1619,7 +1625,7 @@ static void label_stmt(L *l, CXCursor c)
 	label lab = { .stmt = c, .block = b, .scope = l->scope };
 
 	for (size_t i = 0; i < l->labels.len; i++)
-		if (clang_equalCursors(l->labels.data[i].stmt, c) && l->labels.data[i].addr_taken)
+		if (same_label(l->labels.data[i].stmt, c) && l->labels.data[i].addr_taken)
 			lab.addr_taken = true;
 	vec_push(&l->labels, lab);
 	jump_to(l, b);

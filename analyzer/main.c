@@ -128,7 +128,7 @@ static bool option(options *o, int argc, char **argv, int *i)
 	} else if (!strcmp(a, "--quiet")) {
 		o->quiet = true;
 	} else if (!strcmp(a, "--dump-cfg")) {
-		o->unit.dump_cfg = true;
+		o->unit.dump_cfg = stderr;
 	} else {
 		return false;
 	}
@@ -152,10 +152,10 @@ static void parse_args(options *o, int argc, char **argv)
 			exit(0);
 		} else if (!strcmp(argv[i], "--list-rules")) {
 			list_rules();
-		} else if (argv[i][0] == '-' && argv[i][1] && !option(o, argc, argv, &i)) {
-			usage_error("unknown option '%s'", argv[i]);
 		} else if (argv[i][0] != '-' || !argv[i][1]) {
 			vec_push(&o->files, argv[i]);
+		} else if (!option(o, argc, argv, &i)) {
+			usage_error("unknown option '%s'", argv[i]);
 		}
 	}
 	for (i++; i < argc; i++)

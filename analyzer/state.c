@@ -299,19 +299,35 @@ bool st_same_shape(const state *a, const state *b)
 	return true;
 }
 
+static bool allows(const fact *f, int64_t k)
+{
+	return k >= f->lo && k <= f->hi && !excluded(f, k);
+}
+
+/* The values either fact allows: a range, less what neither allows. */
 static bool meet_fact(fact *f, const fact *g)
 {
-	fact old = *f;
+	fact old = *f, m = *f;
+	int64_t cand[2 * MAX_EXCLUDED + 4];
 	int n = 0;
 
-	f->lo = f->lo < g->lo ? f->lo : g->lo;
-	f->hi = f->hi > g->hi ? f->hi : g->hi;
+	m.lo = f->lo < g->lo ? f->lo : g->lo;
+	m.hi = f->hi > g->hi ? f->hi : g->hi;
+	m.nex = 0;
 	for (int i = 0; i < f->nex; i++)
-		if (excluded(g, f->ex[i]) && f->ex[i] >= f->lo && f->ex[i] <= f->hi)
-			f->ex[n++] = f->ex[i];
-	f->nex = n;
+		cand[n++] = f->ex[i];
+	for (int i = 0; i < g->nex; i++)
+		cand[n++] = g->ex[i];
+	if (f->hi < INT64_MAX) cand[n++] = f->hi + 1;
+	if (g->hi < INT64_MAX) cand[n++] = g->hi + 1;
+	if (f->lo > INT64_MIN) cand[n++] = f->lo - 1;
+	if (g->lo > INT64_MIN) cand[n++] = g->lo - 1;
+	for (int i = 0; i < n; i++)
+		if (!allows(f, cand[i]) && !allows(g, cand[i]))
+			exclude(&m, cand[i]);
 	if (f->link_site != g->link_site || f->link_gen != g->link_gen)
-		f->link_site = -1;
+		m.link_site = -1;
+	*f = m;
 	return memcmp(&old, f, sizeof old) != 0;
 }
 

@@ -275,7 +275,7 @@ typedef struct vt_unit_opts {
 	const char *const *args; /* compiler arguments */
 	int nargs;
 	vt_flow_opts flow;
-	bool dump_cfg;           /* debugging: print each function's CFG to stderr */
+	FILE *dump_cfg;          /* when set, each function's CFG is printed there */
 } vt_unit_opts;
 
 struct vt_frontend;

@@ -1,0 +1,76 @@
+#!/bin/sh
+# cli_test.sh VTLINT INCDIR WORKDIR: vtlint's command line as a user meets it:
+# exit codes, bad input, formats, rule selection, parallel runs.
+set -u
+VTLINT=$1 INC=$2 WORK=$3
+DATA=$(dirname "$0")/data
+mkdir -p "$WORK"
+fails=0 passes=0
+
+check() { # check NAME CONDITION...
+	name=$1; shift
+	if "$@"; then passes=$((passes + 1)); else fails=$((fails + 1)); echo "FAIL: $name" >&2; fi
+}
+run() { # run ARGS... : sets rc, out, err
+	"$VTLINT" "$@" >"$WORK/out" 2>"$WORK/err"; rc=$?
+	out=$(cat "$WORK/out"); err=$(cat "$WORK/err")
+}
+has() { printf '%s' "$1" | grep -q -- "$2"; }
+
+run --help;                                check "help exits 0" test $rc -eq 0
+check "help shows usage" has "$out" "usage: vtlint"
+run --version;                             check "version" has "$out" "vtlint [0-9]"
+run --list-rules;                          check "list-rules names VT005" has "$out" "VT005  unconsumed-vtask"
+run --bogus x.c;                           check "unknown option exits 2" test $rc -eq 2
+check "unknown option named" has "$err" "unknown option '--bogus'"
+run;                                       check "no files exits 2" test $rc -eq 2
+run --disable VT999 "$DATA/clean.c";       check "unknown rule exits 2" test $rc -eq 2
+check "unknown rule named" has "$err" "unknown rule 'VT999'"
+run -j 0 "$DATA/clean.c";                  check "bad -j exits 2" test $rc -eq 2
+
+run "$DATA/clean.c" -- -I"$INC";           check "clean exits 0" test $rc -eq 0
+check "clean prints nothing" test -z "$out"
+check "summary on stderr" has "$err" "0 findings in 1 file"
+run --quiet "$DATA/clean.c" -- -I"$INC";   check "quiet" test -z "$err"
+
+run "$DATA/double.c" -- -I"$INC";          check "finding exits 1" test $rc -eq 1
+check "clang-style line" has "$out" "double.c:7:9: warning: vtask 'v' is consumed a second time \[VT001\]"
+check "note line" has "$out" "double.c:6:2: note: first consumed here"
+run --disable double-consume "$DATA/double.c" -- -I"$INC"
+check "disable by name" test $rc -eq 0
+run --enable VT005 "$DATA/double.c" -- -I"$INC"
+check "enable only VT005" test $rc -eq 0
+
+run "$DATA/missing.c" "$DATA/double.c" -- -I"$INC"
+check "missing file exits 2" test $rc -eq 2
+check "missing file named" has "$err" "missing.c: error: cannot open"
+check "other file still analysed" has "$out" "double.c:7:9"
+run "$DATA" -- -I"$INC";                   check "directory exits 2" test $rc -eq 2
+check "directory named" has "$err" "is a directory"
+run "$DATA/broken.c" "$DATA/double.c" -- -I"$INC"
+check "broken exits 2" test $rc -eq 2
+check "compiler error shown" has "$err" "broken.c:3:"
+check "findings kept after a broken file" has "$out" "double.c:7:9"
+run "$DATA/double.c" -- -I/nonexistent
+check "missing include exits 2" test $rc -eq 2
+check "missing include named" has "$err" "'vtask.h' file not found"
+
+run --format json "$DATA/double.c" "$DATA/broken.c" -- -I"$INC"
+check "json exits 2 with an error" test $rc -eq 2
+check "json rule" has "$out" '"rule":[[:space:]]*"VT001"'
+check "json name" has "$out" '"name":[[:space:]]*"double-consume"'
+check "json line" has "$out" '"line":[[:space:]]*7'
+check "json fingerprint" has "$out" '"fingerprint":[[:space:]]*"[0-9a-f]\{16\}"'
+check "json errors" has "$out" '"errors":[[:space:]]*\[[[:space:]]*{'
+run --format json -o "$WORK/r.json" "$DATA/double.c" -- -I"$INC"
+check "-o writes the file" grep -q '"VT001"' "$WORK/r.json"
+check "-o leaves stdout empty" test -z "$out"
+run --format sarif-not "$DATA/double.c"; check "bad format exits 2" test $rc -eq 2
+
+run -j1 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"; one=$out
+run -j3 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"
+check "-j3 equals -j1" test "$out" = "$one"
+check "mixed has findings" test $rc -eq 1
+
+echo "cli: $passes passed, $fails failed"
+test $fails -eq 0
