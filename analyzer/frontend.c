@@ -223,7 +223,8 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const vt_unit_opts 
 		unit_free(&u);
 		return 2;
 	}
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
+	if (!o->parse_only)
+		clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
 	for (size_t i = 0; i < u.fns.len; i++)
 		if (u.fns.data[i].in_main && u.fns.data[i].state == FN_TODO)
 			analyze_fn(&u, i);

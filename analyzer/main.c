@@ -127,6 +127,8 @@ static bool option(options *o, int argc, char **argv, int *i)
 		o->jobs = parse_jobs(a + 2);
 	} else if (!strcmp(a, "--quiet")) {
 		o->quiet = true;
+	} else if (!strcmp(a, "--parse-only")) { /* benchmarks: the parse alone */
+		o->unit.parse_only = true;
 	} else if (!strcmp(a, "--dump-cfg")) {
 		o->unit.dump_cfg = stderr;
 	} else {

@@ -276,6 +276,7 @@ typedef struct vt_unit_opts {
 	int nargs;
 	vt_flow_opts flow;
 	FILE *dump_cfg;          /* when set, each function's CFG is printed there */
+	bool parse_only;         /* benchmarks: parse and report errors, analyse nothing */
 } vt_unit_opts;
 
 struct vt_frontend;
