@@ -45,6 +45,8 @@ static int finding_cmp(const void *pa, const void *pb)
 /* Findings are sorted by place within a file; files keep their input order. */
 void vt_findings_sort(vt_findings *fs)
 {
+	if (fs->items.len < 2)
+		return;
 	qsort(fs->items.data, fs->items.len, sizeof *fs->items.data, finding_cmp);
 }
 

@@ -251,6 +251,7 @@ int main(int argc, char **argv)
 	write_report(&o, &all);
 	if (o.format == FMT_TEXT || o.output)
 		print_errors(&all);
+	fflush(stdout); /* the summary comes after the report, also on a terminal */
 	if (!o.quiet)
 		fprintf(stderr, "%zu finding%s in %zu file%s\n", all.items.len,
 			all.items.len == 1 ? "" : "s", o.files.len, o.files.len == 1 ? "" : "s");

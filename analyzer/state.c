@@ -304,6 +304,17 @@ static bool allows(const fact *f, int64_t k)
 	return k >= f->lo && k <= f->hi && !excluded(f, k);
 }
 
+static bool fact_eq(const fact *a, const fact *b)
+{
+	if (a->lo != b->lo || a->hi != b->hi || a->nex != b->nex ||
+	    a->link_site != b->link_site || (a->link_site >= 0 && a->link_gen != b->link_gen))
+		return false;
+	for (int i = 0; i < a->nex; i++)
+		if (a->ex[i] != b->ex[i])
+			return false;
+	return true;
+}
+
 /* The values either fact allows: a range, less what neither allows. */
 static bool meet_fact(fact *f, const fact *g)
 {
@@ -328,7 +339,7 @@ static bool meet_fact(fact *f, const fact *g)
 	if (f->link_site != g->link_site || f->link_gen != g->link_gen)
 		m.link_site = -1;
 	*f = m;
-	return memcmp(&old, f, sizeof old) != 0;
+	return !fact_eq(&old, f);
 }
 
 /* into keeps only what both states know: a merge point forgets the rest. */
