@@ -191,27 +191,47 @@ static void consumed(vt_rule_ctx *cx, state *s, op *o, const vt_event *ev, uint8
 			      (bit == OUT_HANDED ? ST_HANDED : ST_CONSUMED));
 }
 
-static void consume(vt_rule_ctx *cx, state *s, const vt_event *ev)
+enum hook { HOOK_CONSUME, HOOK_INSPECT, HOOK_HANDOFF };
+
+static void call_hooks(vt_rule_ctx *cx, enum hook h, const vt_op_view *v, const vt_event *ev)
+{
+	for (int r = 0; r < VT_NRULES; r++) {
+		const vt_rule_hooks *k = all_hooks[r];
+		void (*fn)(vt_rule_ctx *, const vt_op_view *, const vt_event *) =
+			h == HOOK_CONSUME ? k->consume : h == HOOK_INSPECT ? k->inspect : k->handoff;
+
+		if (cx->opts->enabled[r] && fn)
+			fn(cx, v, ev);
+	}
+}
+
+/* The rules see ev on src's operation (if any) before the engine applies it. */
+static op *observe(vt_rule_ctx *cx, state *s, const vt_event *ev, enum hook h)
 {
 	op *o = st_var_op(s, ev->src);
 	vt_op_view v;
 
-	if (!o)
-		return;
-	v = view(cx, o, ev);
-	EACH_RULE(cx, consume, &v, ev);
-	consumed(cx, s, o, ev, OUT_CONSUMED);
+	if (o) {
+		v = view(cx, o, ev);
+		call_hooks(cx, h, &v, ev);
+	}
+	return o;
+}
+
+static void consume(vt_rule_ctx *cx, state *s, const vt_event *ev)
+{
+	op *o = observe(cx, s, ev, HOOK_CONSUME);
+
+	if (o)
+		consumed(cx, s, o, ev, OUT_CONSUMED);
 }
 
 static void inspect(vt_rule_ctx *cx, state *s, const vt_event *ev)
 {
-	op *o = st_var_op(s, ev->src);
-	vt_op_view v;
+	op *o = observe(cx, s, ev, HOOK_INSPECT);
 
 	if (!o)
 		return;
-	v = view(cx, o, ev);
-	EACH_RULE(cx, inspect, &v, ev);
 	param_seen(cx, o, SEEN_INSPECTED);
 	if (o->flags & OP_CALLER)
 		o->out |= OUT_TOUCHED;
@@ -221,14 +241,10 @@ static void inspect(vt_rule_ctx *cx, state *s, const vt_event *ev)
 
 static void handoff(vt_rule_ctx *cx, state *s, const vt_event *ev)
 {
-	op *o = st_var_op(s, ev->src);
-	vt_op_view v;
+	op *o = observe(cx, s, ev, HOOK_HANDOFF);
 
-	if (!o)
-		return;
-	v = view(cx, o, ev);
-	EACH_RULE(cx, handoff, &v, ev);
-	consumed(cx, s, o, ev, OUT_HANDED);
+	if (o)
+		consumed(cx, s, o, ev, OUT_HANDED);
 }
 
 static void store(vt_rule_ctx *cx, state *s, const vt_event *ev)
@@ -269,14 +285,8 @@ static void callee_effect(vt_rule_ctx *cx, state *s, const vt_event *ev, unsigne
 {
 	op *o = st_var_op(s, ev->src);
 
-	if (o && (bits & (OUT_CONSUMED | OUT_TOUCHED))) {
-		vt_op_view v = view(cx, o, ev);
-
-		if (bits & OUT_CONSUMED)
-			EACH_RULE(cx, consume, &v, ev);
-		else
-			EACH_RULE(cx, inspect, &v, ev);
-	}
+	if (bits & (OUT_CONSUMED | OUT_TOUCHED))
+		observe(cx, s, ev, (bits & OUT_CONSUMED) ? HOOK_CONSUME : HOOK_INSPECT);
 	if (o && (bits & OUT_CONSUMED))
 		consumed(cx, s, o, ev, OUT_CONSUMED);
 	else if (o && (bits & OUT_HANDED))
