@@ -43,6 +43,7 @@ extern "C" {
 typedef struct vt_task vt_task;
 typedef struct vt_loop vt_loop;
 struct vt__fiber;
+struct vt__wait;
 
 /*
  * A value task.  Fields are private: they are named here only so that the
@@ -71,7 +72,7 @@ typedef struct vt_source {
 	uint16_t vt__token;
 	uint8_t vt__state;    /* pending, completed, consumed */
 	uint8_t vt__flags;
-	struct vt__fiber *vt__waiter;
+	struct vt__wait *vt__waiter;  /* the one waiter of this version */
 	void (*vt__on_consumed)(struct vt_source *src, void *ctx);
 	void *vt__ctx;
 } vt_source;
