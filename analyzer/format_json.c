@@ -64,10 +64,10 @@ int vt_format_json(FILE *out, const vt_findings *fs)
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "file", e->file);
-		if (e->line) {
+		if (e->line)
 			cJSON_AddNumberToObject(o, "line", e->line);
+		if (e->col)
 			cJSON_AddNumberToObject(o, "column", e->col);
-		}
 		cJSON_AddStringToObject(o, "message", e->message);
 		cJSON_AddItemToArray(errors, o);
 	}

@@ -32,7 +32,8 @@ typedef struct file_name {
 
 typedef struct unit {
 	vt_lower_env env;   /* first: lowering hands it back to our callbacks */
-	const char *path;
+	const char *path;   /* what was opened */
+	const char *name;   /* what reports call it */
 	CXFile main;
 	const vt_unit_opts *opts;
 	vt_findings *out;
@@ -66,7 +67,7 @@ static const char *file_name_of(unit *u, CXFile file)
 	if (!file)
 		return "<built-in>";
 	if (clang_File_isEqual(file, u->main))
-		return u->path; /* as the user gave it */
+		return u->name; /* as the user or the database gave it */
 	for (size_t i = 0; i < u->names.len; i++)
 		if (clang_File_isEqual(u->names.data[i].file, file))
 			return u->names.data[i].name;
@@ -166,27 +167,40 @@ static bool report_diagnostics(unit *u, CXTranslationUnit tu)
 	return bad;
 }
 
+/* A NUL in the first block: an object file or an image, not C. */
+static bool binary(FILE *f)
+{
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf, f);
+
+	return memchr(buf, 0, n) != NULL;
+}
+
 /* A clear word for files libclang would only call "an error". */
-static bool readable(const char *path, vt_findings *out)
+static bool readable(const char *path, const char *name, vt_findings *out)
 {
 	struct stat st;
 	FILE *f;
+	bool bin;
 
 	if (stat(path, &st) != 0) {
-		vt_add_error(out, path, 0, 0, "cannot open: %s", strerror(errno));
+		vt_add_error(out, name, 0, 0, "cannot open: %s", strerror(errno));
 		return false;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		vt_add_error(out, path, 0, 0, "is a directory, not a C source file");
+		vt_add_error(out, name, 0, 0, "is a directory, not a C source file");
 		return false;
 	}
 	f = fopen(path, "rb");
 	if (!f) {
-		vt_add_error(out, path, 0, 0, "cannot read: %s", strerror(errno));
+		vt_add_error(out, name, 0, 0, "cannot read: %s", strerror(errno));
 		return false;
 	}
+	bin = binary(f);
 	fclose(f);
-	return true;
+	if (bin)
+		vt_add_error(out, name, 0, 0, "is a binary file, not C source");
+	return !bin;
 }
 
 static void unit_free(unit *u)
@@ -199,21 +213,21 @@ static void unit_free(unit *u)
 	free(u->names.data);
 }
 
-int vt_analyze_file(struct vt_frontend *f, const char *path, const vt_unit_opts *o,
-		    vt_findings *out)
+int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
+		    const vt_unit_opts *o, vt_findings *out)
 {
 	unit u = { .env = { .loc = env_loc, .summary = env_summary }, .path = path,
-		   .opts = o, .out = out };
+		   .name = name, .opts = o, .out = out };
 	CXTranslationUnit tu;
 	enum CXErrorCode err;
-	if (!readable(path, out))
+	if (!readable(path, name, out))
 		return 2;
 	err = clang_parseTranslationUnit2(f->index, path, o->args, o->nargs, NULL, 0,
 					  CXTranslationUnit_KeepGoing |
 						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
 					  &tu);
 	if (err != CXError_Success) {
-		vt_add_error(out, path, 0, 0, "libclang could not parse this file (error %d)", err);
+		vt_add_error(out, name, 0, 0, "libclang could not parse this file (error %d)", err);
 		return 2;
 	}
 	u.env.tu = tu;

@@ -74,6 +74,7 @@ typedef struct vt_rule_info {
 
 extern const vt_rule_info vt_rules[VT_NRULES];
 int vt_rule_lookup(const char *id_or_name); /* -1 when unknown */
+const char *vt_rule_explanation(int rule);
 
 /* ---- findings.c --------------------------------------------------------------- */
 
@@ -269,6 +270,25 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out,
 		 vt_summary *sum);
 void vt_summary_free(vt_summary *s);
 
+/* ---- compdb.c: each file's compile command -------------------------------------- */
+
+typedef struct vt_cmd {
+	char *file;          /* as the user or the database names it: used in reports */
+	char *path;          /* what to open */
+	VEC(char *) args;    /* for libclang: no compiler, no outputs, no source file */
+} vt_cmd;
+
+typedef VEC(vt_cmd) vt_cmds;
+typedef struct vt_compdb vt_compdb;
+
+vt_compdb *vt_compdb_new(const char *build_path); /* NULL: discover per file */
+void vt_compdb_free(vt_compdb *c);
+bool vt_compdb_command(vt_compdb *c, const char *file, char *const *fallback, int nfallback,
+		       vt_cmd *out, vt_findings *errs);
+bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs);
+void vt_clean_args(char *const *in, int n, const char *file, const char *dir, vt_cmd *out);
+void vt_cmd_free(vt_cmd *c);
+
 /* ---- frontend.c ------------------------------------------------------------------ */
 
 typedef struct vt_unit_opts {
@@ -282,9 +302,12 @@ typedef struct vt_unit_opts {
 struct vt_frontend;
 struct vt_frontend *vt_frontend_new(void);
 void vt_frontend_free(struct vt_frontend *f);
-/* Analyses one file; returns 0, or 2 when it could not be parsed (errors added). */
-int vt_analyze_file(struct vt_frontend *f, const char *path, const vt_unit_opts *o,
-		    vt_findings *out);
+/*
+ * Analyses one file (opened as path, reported as name); returns 0, or 2 when
+ * it could not be parsed (errors added).
+ */
+int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
+		    const vt_unit_opts *o, vt_findings *out);
 
 /* ---- format_text.c / format_json.c -------------------------------------------- */
 

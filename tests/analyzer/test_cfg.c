@@ -31,7 +31,7 @@ static char *lower(const char *src)
 	close(fd);
 	o.dump_cfg = open_memstream(&text, &len);
 	o.flow.max_states = 64;
-	ck_assert_int_eq(vt_analyze_file(f, path, &o, &fs), 0);
+	ck_assert_int_eq(vt_analyze_file(f, path, path, &o, &fs), 0);
 	fclose(o.dump_cfg);
 	vt_findings_free(&fs);
 	vt_frontend_free(f);

@@ -1,0 +1,219 @@
+/*
+ * cli.c: vtlint's command line (cli.md).  Where cli.md is silent it follows
+ * clang-tidy: `FILE... -- ARGS`, -p, --extra-arg, --extra-arg-before (what
+ * CMake's <LANG>_CLANG_TIDY hook may pass).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: vtlint [options] FILE... [-- COMPILER-ARGS...]\n"
+	"       vtlint [options] --all [-p DIR]\n"
+	"\n"
+	"Finds misuse of value tasks (vtask) in C: VT001-VT005.\n"
+	"\n"
+	"  -p, --build-path DIR   read DIR/compile_commands.json (default: the nearest one\n"
+	"                         walking up from each file, also trying build/ beside each)\n"
+	"  --all                  every file of the compilation database\n"
+	"  --extra-arg ARG        add ARG to every compile command (repeatable)\n"
+	"  --extra-arg-before ARG put ARG first in every compile command (repeatable)\n"
+	"  --format text|json|sarif  output format (default text)\n"
+	"  -o, --output FILE      write the report to FILE\n"
+	"  --enable LIST          only these rules (ids or names, comma-separated)\n"
+	"  --disable LIST         not these rules\n"
+	"  --config FILE          configuration (default: nearest .vtlint.json)\n"
+	"  --baseline FILE        report only findings not in this earlier JSON or SARIF report\n"
+	"  --show-suppressed      keep NOLINT-suppressed findings, marked\n"
+	"  -j, --jobs N           analyse N files at once (default: online CPUs)\n"
+	"  --quiet                no summary line on stderr\n"
+	"  --list-rules           list the rules\n"
+	"  --explain ID           what a rule finds, why it matters, how to fix it\n"
+	"  --version, --help      what they say\n"
+	"\n"
+	"Exit status: 0 nothing found, 1 findings, 2 vtlint could not do what was asked.\n";
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	fputs("vtlint: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'vtlint --help'.\n", stderr);
+	exit(2);
+}
+
+/* --enable/--disable: a comma-separated list of rule ids or names. */
+static void set_rules(vt_options *o, const char *list, bool on, bool only)
+{
+	char *copy = xstrdup(list), *save = NULL;
+
+	for (int r = 0; only && r < VT_NRULES; r++) {
+		o->enabled[r] = false;
+		o->rules_set[r] = true;
+	}
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int r = vt_rule_lookup(t);
+
+		if (r < 0)
+			usage_error("unknown rule '%s' (see --list-rules)", t); /* exits */
+		o->enabled[r] = on;
+		o->rules_set[r] = true;
+	}
+	free(copy);
+}
+
+static void list_rules(void)
+{
+	for (int r = 0; r < VT_NRULES; r++)
+		printf("%s  %-20s %s\n", vt_rules[r].id, vt_rules[r].name, vt_rules[r].summary);
+	exit(0);
+}
+
+static void explain(const char *id)
+{
+	int r = vt_rule_lookup(id);
+
+	if (r < 0)
+		usage_error("unknown rule '%s' (see --list-rules)", id);
+	fputs(vt_rule_explanation(r), stdout);
+	exit(0);
+}
+
+static const char *value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc)
+		usage_error("option '%s' needs a value", argv[*i]);
+	return argv[++*i];
+}
+
+static int parse_jobs(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*end || n < 1 || n > 1024)
+		usage_error("-j takes a number from 1 to 1024, not '%s'", s);
+	return (int)n;
+}
+
+static enum vt_format parse_format(const char *f)
+{
+	if (!strcmp(f, "text"))
+		return FMT_TEXT;
+	if (!strcmp(f, "json"))
+		return FMT_JSON;
+	if (!strcmp(f, "sarif"))
+		return FMT_SARIF;
+	usage_error("unknown format '%s' (text, json or sarif)", f);
+}
+
+/* `--opt=value` and `--opt value` alike; returns the value or NULL. */
+static const char *valued(const char *name, int argc, char **argv, int *i)
+{
+	size_t n = strlen(name);
+
+	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (!strcmp(argv[*i], name))
+		return value(argc, argv, i);
+	return NULL;
+}
+
+static bool flag(vt_options *o, const char *a)
+{
+	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		fputs(usage_text, stdout);
+		exit(0);
+	} else if (!strcmp(a, "--version")) {
+		printf("vtlint %s\n", VTLINT_VERSION);
+		exit(0);
+	} else if (!strcmp(a, "--list-rules")) {
+		list_rules();
+	} else if (!strcmp(a, "--all")) {
+		o->all = true;
+	} else if (!strcmp(a, "--quiet")) {
+		o->quiet = true;
+	} else if (!strcmp(a, "--show-suppressed")) {
+		o->show_suppressed = true;
+	} else if (!strcmp(a, "--parse-only")) { /* benchmarks: the parse alone */
+		o->parse_only = true;
+	} else if (!strcmp(a, "--dump-cfg")) {   /* debugging */
+		o->dump_cfg = stderr;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static bool option(vt_options *o, int argc, char **argv, int *i)
+{
+	const char *v;
+
+	if (flag(o, argv[*i]))
+		return true;
+	if ((v = valued("--format", argc, argv, i)))
+		o->format = parse_format(v);
+	else if ((v = valued("-o", argc, argv, i)) || (v = valued("--output", argc, argv, i)))
+		o->output = v;
+	else if ((v = valued("-p", argc, argv, i)) || (v = valued("--build-path", argc, argv, i)))
+		o->build_path = v;
+	else if ((v = valued("--extra-arg", argc, argv, i)))
+		vec_push(&o->extra, xstrdup(v));
+	else if ((v = valued("--extra-arg-before", argc, argv, i)))
+		vec_push(&o->extra_before, xstrdup(v));
+	else if ((v = valued("--enable", argc, argv, i)))
+		set_rules(o, v, true, true);
+	else if ((v = valued("--disable", argc, argv, i)))
+		set_rules(o, v, false, false);
+	else if ((v = valued("--config", argc, argv, i)))
+		o->config = v;
+	else if ((v = valued("--baseline", argc, argv, i)))
+		o->baseline = v;
+	else if ((v = valued("--explain", argc, argv, i)))
+		explain(v);
+	else if ((v = valued("-j", argc, argv, i)) || (v = valued("--jobs", argc, argv, i)))
+		o->jobs = parse_jobs(v);
+	else if (!strncmp(argv[*i], "-j", 2) && argv[*i][2])
+		o->jobs = parse_jobs(argv[*i] + 2);
+	else if (!strncmp(argv[*i], "-p", 2) && argv[*i][2])
+		o->build_path = argv[*i] + 2;
+	else
+		return false;
+	return true;
+}
+
+void vt_parse_args(vt_options *o, int argc, char **argv)
+{
+	int i;
+
+	for (int r = 0; r < VT_NRULES; r++)
+		o->enabled[r] = true;
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (argv[i][0] != '-' || !argv[i][1])
+			vec_push(&o->files, argv[i]);
+		else if (!option(o, argc, argv, &i))
+			usage_error("unknown option '%s'", argv[i]);
+	}
+	for (i++; i < argc; i++)
+		vec_push(&o->args, xstrdup(argv[i]));
+	if (!o->files.len && !o->all)
+		usage_error("%s", "no input files (name some, or --all with a compilation database)");
+	if (o->files.len && o->all)
+		usage_error("%s", "--all takes no files");
+}
+
+void vt_options_free(vt_options *o)
+{
+	for (size_t i = 0; i < o->args.len; i++)
+		free(o->args.data[i]);
+	for (size_t i = 0; i < o->extra.len; i++)
+		free(o->extra.data[i]);
+	for (size_t i = 0; i < o->extra_before.len; i++)
+		free(o->extra_before.data[i]);
+	free(o->args.data);
+	free(o->extra.data);
+	free(o->extra_before.data);
+	free(o->files.data);
+}

@@ -1,0 +1,29 @@
+/* cli.h: vtlint's command line (cli.c), as the driver (main.c) sees it. */
+#ifndef VTLINT_CLI_H
+#define VTLINT_CLI_H
+
+#include "vtlint.h"
+
+enum vt_format { FMT_TEXT, FMT_JSON, FMT_SARIF };
+
+typedef struct vt_options {
+	VEC(const char *) files;
+	VEC(char *) args;            /* after `--` */
+	VEC(char *) extra;           /* --extra-arg: appended to every command */
+	VEC(char *) extra_before;    /* --extra-arg-before: prepended */
+	enum vt_format format;
+	const char *output;
+	const char *build_path;      /* -p */
+	const char *config;          /* --config */
+	const char *baseline;        /* --baseline */
+	bool all, quiet, show_suppressed, parse_only;
+	int jobs;
+	bool enabled[VT_NRULES];
+	bool rules_set[VT_NRULES];   /* --enable/--disable said so: beats the config */
+	FILE *dump_cfg;
+} vt_options;
+
+void vt_parse_args(vt_options *o, int argc, char **argv);
+void vt_options_free(vt_options *o);
+
+#endif /* VTLINT_CLI_H */
