@@ -1018,8 +1018,11 @@ static int expr(L *l, CXCursor c)
 	case CXCursor_IntegerLiteral: case CXCursor_FloatingLiteral:
 	case CXCursor_StringLiteral: case CXCursor_CharacterLiteral:
 		return -1;
-	case CXCursor_AddrLabelExpr: {
-		CXCursor lab = clang_getCursorReferenced(c);
+	case CXCursor_AddrLabelExpr: { /* &&label: its LabelRef child names the label */
+		cursors k = kids(c);
+		CXCursor lab = k.len ? clang_getCursorReferenced(k.data[0]) : clang_getNullCursor();
+
+		free(k.data);
 
 		for (size_t i = 0; i < l->labels.len; i++)
 			if (same_label(l->labels.data[i].stmt, lab))
