@@ -37,6 +37,8 @@ static cJSON *finding(const vt_finding *f)
 	cJSON_AddStringToObject(o, "name", vt_rules[f->rule].name);
 	cJSON_AddStringToObject(o, "severity", "warning");
 	cJSON_AddStringToObject(o, "fingerprint", fp);
+	if (f->suppressed)
+		cJSON_AddTrueToObject(o, "suppressed");
 	free(fp);
 	for (size_t j = 0; j < f->notes.len; j++) {
 		const vt_note *n = &f->notes.data[j];

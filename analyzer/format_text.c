@@ -46,8 +46,9 @@ void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o)
 		const vt_finding *f = &fs->items.data[i];
 
 		line_head(out, f->loc, "warning", MAGENTA, o->color);
-		fprintf(out, "%s%s [%s]%s\n", o->color ? BOLD : "", f->message,
-			vt_rules[f->rule].id, o->color ? RESET : "");
+		fprintf(out, "%s%s [%s%s]%s\n", o->color ? BOLD : "", f->message,
+			vt_rules[f->rule].id, f->suppressed ? ", suppressed" : "",
+			o->color ? RESET : "");
 		if (o->show_source)
 			show_source(out, f->loc, o->color);
 		for (size_t j = 0; j < f->notes.len; j++) {

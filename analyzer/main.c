@@ -76,6 +76,9 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 
 	memcpy(u.flow.enabled, j->o->enabled, sizeof u.flow.enabled);
 	j->status[i] = vt_analyze_file(f, c->path, c->file, &u, &j->results[i]);
+	if (j->status[i] == 0 && !vt_suppress(c->path, c->file, &j->results[i],
+					      j->o->show_suppressed))
+		j->status[i] = 2;
 	vt_findings_sort(&j->results[i]);
 }
 
@@ -159,6 +162,15 @@ static void free_cmds(vt_cmds *cmds)
 	free(cmds->data);
 }
 
+static size_t reported(const vt_findings *fs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fs->items.len; i++)
+		n += !fs->items.data[i].suppressed;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	vt_options o = { 0 };
@@ -175,9 +187,9 @@ int main(int argc, char **argv)
 		print_errors(&all);
 	fflush(stdout); /* the summary comes after the report, also on a terminal */
 	if (!o.quiet)
-		fprintf(stderr, "%zu finding%s in %zu file%s\n", all.items.len,
-			all.items.len == 1 ? "" : "s", cmds.len, cmds.len == 1 ? "" : "s");
-	if (status < 2 && all.items.len)
+		fprintf(stderr, "%zu finding%s in %zu file%s\n", reported(&all),
+			reported(&all) == 1 ? "" : "s", cmds.len, cmds.len == 1 ? "" : "s");
+	if (status < 2 && reported(&all))
 		status = 1;
 	vt_findings_free(&all);
 	free_cmds(&cmds);

@@ -88,6 +88,7 @@ typedef struct vt_finding {
 	vt_loc loc;
 	char *message;
 	VEC(vt_note) notes;
+	bool suppressed;     /* kept by --show-suppressed despite a NOLINT */
 } vt_finding;
 
 typedef struct vt_error {
@@ -109,6 +110,16 @@ void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col
 void vt_findings_sort(vt_findings *fs);
 void vt_findings_move(vt_findings *dst, vt_findings *src);
 void vt_findings_free(vt_findings *fs);
+
+/* ---- suppress.c: NOLINT comments ----------------------------------------------- */
+
+/*
+ * Applies the NOLINT, NOLINTNEXTLINE and NOLINTBEGIN/END comments of the
+ * file opened as path (reported as name) to fs: suppressed findings are
+ * dropped, or marked when keep.  An unmatched NOLINTBEGIN or NOLINTEND is
+ * an error, as clang-tidy has it.  Returns false when it added errors.
+ */
+bool vt_suppress(const char *path, const char *name, vt_findings *fs, bool keep);
 
 /* ---- cfg.c: the control-flow graph of one function ---------------------------- */
 

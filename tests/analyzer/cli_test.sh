@@ -72,5 +72,14 @@ run -j3 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"
 check "-j3 equals -j1" test "$out" = "$one"
 check "mixed has findings" test $rc -eq 1
 
+run --quiet "$DATA/nolint.c" -- -I"$INC"
+check "NOLINT forms: lines 15, 16, 20 only" test "$(printf '%s\n' "$out" | grep warning | cut -d: -f2 | tr '\n' ' ')" = "15 16 20 "
+run --quiet --show-suppressed --format json "$DATA/nolint.c" -- -I"$INC"
+check "--show-suppressed keeps them, marked" test "$(printf '%s\n' "$out" | grep -c '"suppressed":[[:space:]]*true')" -eq 6
+run --quiet --show-suppressed "$DATA/clean.c" "$DATA/nolint_unmatched.c" -- -I"$INC"
+check "unmatched NOLINTBEGIN exits 2" test $rc -eq 2
+check "unmatched NOLINTBEGIN named" has "$err" "nolint_unmatched.c:6: error: unmatched 'NOLINTBEGIN'"
+check "unmatched region suppresses nothing" has "$out" "nolint_unmatched.c:7"
+
 echo "cli: $passes passed, $fails failed"
 test $fails -eq 0
