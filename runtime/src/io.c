@@ -246,6 +246,7 @@ static int fd_arm(vt_loop *l, struct vt__fd *fr)
 	if (want == 0) {
 		epoll_ctl(l->epfd, EPOLL_CTL_DEL, fr->fd, NULL);
 		fr->armed = 0;
+		l->narmed--;
 		return 0;
 	}
 	r = epoll_ctl(l->epfd, fr->armed ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fr->fd, &ev);
@@ -255,6 +256,8 @@ static int fd_arm(vt_loop *l, struct vt__fd *fr)
 		r = epoll_ctl(l->epfd, EPOLL_CTL_MOD, fr->fd, &ev);
 	if (r < 0)
 		return errno;
+	if (fr->armed == 0)
+		l->narmed++;
 	fr->armed = want;
 	return 0;
 }
@@ -355,10 +358,21 @@ static void fd_ready(vt_loop *l, int fd, uint32_t events)
 	fd_arm(l, fr);
 }
 
+/*
+ * Without armed fds and with fibers still ready, polling is only a look at
+ * the clock: no system call between passes of a loop that just yields.
+ */
 int vt__io_poll(vt_loop *l, bool may_block)
 {
 	struct epoll_event ev[64];
-	int n = epoll_wait(l->epfd, ev, 64, may_block ? timers_timeout(l) : 0);
+	int n;
+
+	if (!may_block && l->narmed == 0) {
+		if (l->nheap > 0)
+			timers_fire(l);
+		return 0;
+	}
+	n = epoll_wait(l->epfd, ev, 64, may_block ? timers_timeout(l) : 0);
 
 	if (n < 0 && errno != EINTR)
 		return errno;

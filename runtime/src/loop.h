@@ -55,6 +55,7 @@ struct vt_loop {
 	struct vt__timer *timer_free, *timer_all;
 	struct vt__fd **fds;
 	size_t nfds;
+	size_t narmed;               /* fds registered with epoll */
 };
 
 int vt__io_init(vt_loop *l) VT__HIDDEN;

@@ -199,6 +199,12 @@ int vt__await_at(vtask vt, void **result, const char *file, int line)
 {
 	int err;
 
+	/* The common case first: an immediate result outside checked mode. */
+	if (__builtin_expect(vt.vt__kind == VT__K_VALUE && vt.vt__id == 0, 1)) {
+		if (result)
+			*result = vt.vt__u.value;
+		return 0;
+	}
 	if (!VT__UNLIKELY(vt.vt__id))
 		return raw_await(vt, result);
 	err = vt__check_consume(vt, VT__USE_AWAIT, file, line);

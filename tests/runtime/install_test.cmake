@@ -1,7 +1,7 @@
 # Installs the build into a temporary prefix, then builds install/consumer.c
 # with find_package(vtask) and with pkg-config (shared and --static), and
 # runs each.  Run with -DBUILD=<build dir> -DSRC=<this dir> -DWORK=<scratch>
-# -DCC=<compiler>.
+# -DCC=<compiler> [-DSAN=<sanitizer flags the library was built with>].
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
                   ERROR_VARIABLE err)
@@ -32,7 +32,7 @@ set(prefix_libs ${libdir})
 
 # find_package(vtask) + vtask::vtask
 run(${CMAKE_COMMAND} -S ${SRC}/install -B ${WORK}/cm -DCMAKE_PREFIX_PATH=${prefix}
-    -DCMAKE_C_COMPILER=${CC})
+    -DCMAKE_C_COMPILER=${CC} "-DCMAKE_C_FLAGS=${SAN}" "-DCMAKE_EXE_LINKER_FLAGS=${SAN}")
 run(${CMAKE_COMMAND} --build ${WORK}/cm)
 run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${WORK}/cm/consumer)
 if(NOT out STREQUAL "vtask consumer ok\n")
@@ -45,7 +45,7 @@ set(ENV{PKG_CONFIG_PATH} ${pcdir})
 run(pkg-config --cflags --libs vtask)
 string(STRIP "${out}" flags)
 separate_arguments(flags)
-run(${CC} ${SRC}/install/consumer.c ${flags} -o ${WORK}/pc_shared)
+run(${CC} ${SAN} ${SRC}/install/consumer.c ${flags} -o ${WORK}/pc_shared)
 run(pkg-config --static --cflags --libs vtask)
 string(STRIP "${out}" sflags)
 if(NOT sflags MATCHES "-lpthread")
@@ -53,7 +53,7 @@ if(NOT sflags MATCHES "-lpthread")
 endif()
 string(REPLACE "-lvtask" "-l:libvtask.a" sflags "${sflags}")
 separate_arguments(sflags)
-run(${CC} ${SRC}/install/consumer.c ${sflags} -o ${WORK}/pc_static)
+run(${CC} ${SAN} ${SRC}/install/consumer.c ${sflags} -o ${WORK}/pc_static)
 foreach(exe pc_shared pc_static)
   run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${WORK}/${exe})
   if(NOT out STREQUAL "vtask consumer ok\n")
