@@ -6,7 +6,7 @@
 
 vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, char *message)
 {
-	vt_finding f = { .rule = rule, .loc = loc, .message = message };
+	vt_finding f = { .rule = rule, .loc = loc, .message = message, .level = LEVEL_WARNING };
 
 	f.loc.file = xstrdup(loc.file ? loc.file : "");
 	vec_push(&fs->items, f);

@@ -35,7 +35,8 @@ static cJSON *finding(const vt_finding *f)
 
 	cJSON_AddItemToObjectCS(o, "rule", cJSON_CreateString(vt_rules[f->rule].id));
 	cJSON_AddStringToObject(o, "name", vt_rules[f->rule].name);
-	cJSON_AddStringToObject(o, "severity", "warning");
+	cJSON_AddStringToObject(o, "severity", f->level == LEVEL_ERROR ? "error" :
+						f->level == LEVEL_NOTE ? "note" : "warning");
 	cJSON_AddStringToObject(o, "fingerprint", fp);
 	if (f->suppressed)
 		cJSON_AddTrueToObject(o, "suppressed");

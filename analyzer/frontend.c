@@ -216,8 +216,8 @@ static void unit_free(unit *u)
 int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		    const vt_unit_opts *o, vt_findings *out)
 {
-	unit u = { .env = { .loc = env_loc, .summary = env_summary }, .path = path,
-		   .name = name, .opts = o, .out = out };
+	unit u = { .env = { .loc = env_loc, .summary = env_summary, .config = o->config },
+		   .path = path, .name = name, .opts = o, .out = out };
 	CXTranslationUnit tu;
 	enum CXErrorCode err;
 	if (!readable(path, name, out))

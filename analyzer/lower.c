@@ -68,6 +68,7 @@ typedef struct L {
 static void stmt(L *l, CXCursor c);
 static int expr(L *l, CXCursor c);
 static void cond(L *l, CXCursor c, int t, int f);
+static int addr_target(L *l, CXCursor c);
 
 /* ---- cursors and types ---------------------------------------------------------- */
 
@@ -424,14 +425,47 @@ static const struct {
 	{ "thrd_create", RT_HANDOFF, 2 },
 };
 
-static enum rt runtime_fn(const char *name, int *arg)
+static bool listed(const vt_strings *names, const char *name)
 {
+	for (size_t i = 0; names && i < names->len; i++)
+		if (!strcmp(names->data[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * What a callee is to vtlint: one of the runtime's functions, or one of the
+ * project's wrappers named in .vtlint.json (arg -1: found at the call).
+ */
+static enum rt runtime_fn(const L *l, const char *name, int *arg)
+{
+	const vt_config *c = l->env->config;
+
 	for (size_t i = 0; i < sizeof runtime_fns / sizeof *runtime_fns; i++)
 		if (strcmp(runtime_fns[i].name, name) == 0) {
 			*arg = runtime_fns[i].arg;
 			return runtime_fns[i].what;
 		}
+	*arg = -1;
+	if (c && listed(&c->consume, name))
+		return RT_AWAIT;
+	if (c && listed(&c->inspect, name))
+		return RT_INSPECT;
+	if (c && listed(&c->handoff, name))
+		return RT_HANDOFF;
 	return RT_NONE;
+}
+
+/* A wrapper's operand: its first vtask argument, or for a hand-off its first &x. */
+static int wrapper_arg(L *l, CXCursor c, enum rt what, int nargs)
+{
+	for (int i = 0; i < nargs; i++) {
+		CXCursor a = clang_Cursor_getArgument(c, i);
+
+		if (what == RT_HANDOFF ? addr_target(l, a) >= 0 : cursor_is_vtask(a))
+			return i;
+	}
+	return -1;
 }
 
 static const char *const noreturn_names[] = {
@@ -622,8 +656,10 @@ static int call(L *l, CXCursor c)
 	char *name = direct ? spelling(callee) : NULL;
 
 	if (direct)
-		what = runtime_fn(name, &which);
-	else {
+		what = runtime_fn(l, name, &which);
+	if (what != RT_NONE && which < 0 && what != RT_DONE_MAKER)
+		which = wrapper_arg(l, c, what, nargs);
+	if (!direct) {
 		cursors v = kids(c);
 
 		if (v.len)
@@ -1052,11 +1088,13 @@ static int inspection_into(L *l, CXCursor rhs, int dst)
 	if (kind(callee) != CXCursor_FunctionDecl)
 		return 0;
 	name = spelling(callee);
-	yes = runtime_fn(name, &which) == RT_INSPECT;
+	yes = runtime_fn(l, name, &which) == RT_INSPECT;
 	free(name);
 	if (!yes)
 		return 0;
-	v = expr(l, clang_Cursor_getArgument(s, 0));
+	if (which < 0)
+		which = wrapper_arg(l, s, RT_INSPECT, clang_Cursor_getNumArguments(s));
+	v = which < 0 ? -1 : expr(l, clang_Cursor_getArgument(s, which));
 	forget(l, dst, loc_of(l, rhs));
 	if (v >= 0) {
 		vt_event *e = emit(l, EV_INSPECT, loc_of(l, s));
@@ -1128,11 +1166,13 @@ static bool inspection_test(L *l, CXCursor c, int t, int f)
 	if (kind(callee) != CXCursor_FunctionDecl)
 		return false;
 	name = spelling(callee);
-	what = runtime_fn(name, &which);
+	what = runtime_fn(l, name, &which);
 	free(name);
 	if (what != RT_INSPECT)
 		return false;
-	v = expr(l, clang_Cursor_getArgument(c, 0));
+	if (which < 0)
+		which = wrapper_arg(l, c, what, clang_Cursor_getNumArguments(c));
+	v = which < 0 ? -1 : expr(l, clang_Cursor_getArgument(c, which));
 	if (v >= 0)
 		emit(l, EV_INSPECT, loc_of(l, c))->src = v;
 	branch(l, t, f, (vt_cond){ .kind = v >= 0 ? COND_DONE : COND_NONE, .op = CMP_EQ, .var = v },

@@ -16,6 +16,12 @@
 
 #include "cli.h"
 
+/* Configurations read so far: each file's nearest .vtlint.json is read once. */
+typedef struct configs {
+	VEC(vt_config *) loaded;
+	vt_config *fallback;     /* no file anywhere: the defaults */
+} configs;
+
 typedef struct job {
 	const vt_options *o;
 	vt_cmds *cmds;
@@ -41,8 +47,55 @@ static void add_extra(const vt_options *o, vt_cmd *c)
 	}
 }
 
+/* The configuration for one file; NULL (error added once) when it is bad. */
+static vt_config *config_for(const vt_options *o, configs *cs, const char *file,
+			     vt_findings *all)
+{
+	char *path = o->config ? xstrdup(o->config) : vt_config_find(file);
+	vt_config *c;
+
+	if (!path)
+		return cs->fallback;
+	for (size_t i = 0; i < cs->loaded.len; i++)
+		if (cs->loaded.data[i] && !strcmp(cs->loaded.data[i]->path, path)) {
+			free(path);
+			return cs->loaded.data[i];
+		}
+	for (size_t i = 0; i < all->errors.len; i++)
+		if (!strcmp(all->errors.data[i].file, path)) { /* already found bad */
+			free(path);
+			return NULL;
+		}
+	c = vt_config_load(path, all);
+	free(path);
+	if (c)
+		vec_push(&cs->loaded, c);
+	return c;
+}
+
+/* Configurations, then skip patterns: a bad configuration is status 2 for its files. */
+static int configure(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings *all)
+{
+	size_t j = 0;
+	int status = 0;
+
+	for (size_t i = 0; i < cmds->len; i++) {
+		vt_cmd *c = &cmds->data[i];
+
+		c->config = config_for(o, cs, c->path, all);
+		if (!c->config)
+			status = 2;
+		if (!c->config || vt_config_skips(c->config, c->file))
+			vt_cmd_free(c);
+		else
+			cmds->data[j++] = *c;
+	}
+	cmds->len = j;
+	return status;
+}
+
 /* Every file's command; a file whose database could not be read gets status 2. */
-static int prepare(const vt_options *o, vt_cmds *cmds, vt_findings *all)
+static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings *all)
 {
 	vt_compdb *db = vt_compdb_new(o->build_path);
 	int status = 0;
@@ -62,7 +115,7 @@ static int prepare(const vt_options *o, vt_cmds *cmds, vt_findings *all)
 	for (size_t i = 0; i < cmds->len; i++)
 		add_extra(o, &cmds->data[i]);
 	vt_compdb_free(db);
-	return status;
+	return configure(o, cs, cmds, all) | status;
 }
 
 /* ---- analysis ---------------------------------------------------------------------- */
@@ -72,13 +125,22 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 	const vt_cmd *c = &j->cmds->data[i];
 	vt_unit_opts u = { .args = (const char *const *)c->args.data, .nargs = (int)c->args.len,
 			   .dump_cfg = j->o->dump_cfg, .parse_only = j->o->parse_only,
-			   .flow = { .max_states = 64 } };
+			   .config = c->config, .flow = { .max_states = 64 } };
 
-	memcpy(u.flow.enabled, j->o->enabled, sizeof u.flow.enabled);
+	/* the command line beats the configuration, which beats the default */
+	for (int r = 0; r < VT_NRULES; r++)
+		u.flow.enabled[r] = j->o->rules_set[r] ? j->o->enabled[r]
+						       : c->config->level[r] != LEVEL_OFF;
 	j->status[i] = vt_analyze_file(f, c->path, c->file, &u, &j->results[i]);
 	if (j->status[i] == 0 && !vt_suppress(c->path, c->file, &j->results[i],
 					      j->o->show_suppressed))
 		j->status[i] = 2;
+	for (size_t k = 0; k < j->results[i].items.len; k++) {
+		vt_finding *f = &j->results[i].items.data[k];
+
+		f->level = c->config->level[f->rule] == LEVEL_OFF ? LEVEL_WARNING
+								 : c->config->level[f->rule];
+	}
 	vt_findings_sort(&j->results[i]);
 }
 
@@ -176,10 +238,11 @@ int main(int argc, char **argv)
 	vt_options o = { 0 };
 	vt_findings all = { 0 };
 	vt_cmds cmds = { 0 };
+	configs cs = { .fallback = vt_config_default() };
 	int status, worst;
 
 	vt_parse_args(&o, argc, argv);
-	status = prepare(&o, &cmds, &all);
+	status = prepare(&o, &cs, &cmds, &all);
 	worst = analyze_all(&o, &cmds, &all);
 	status = worst > status ? worst : status;
 	write_report(&o, &all);
@@ -193,6 +256,10 @@ int main(int argc, char **argv)
 		status = 1;
 	vt_findings_free(&all);
 	free_cmds(&cmds);
+	for (size_t i = 0; i < cs.loaded.len; i++)
+		vt_config_free(cs.loaded.data[i]);
+	free(cs.loaded.data);
+	vt_config_free(cs.fallback);
 	vt_options_free(&o);
 	return status;
 }

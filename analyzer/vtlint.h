@@ -76,6 +76,27 @@ extern const vt_rule_info vt_rules[VT_NRULES];
 int vt_rule_lookup(const char *id_or_name); /* -1 when unknown */
 const char *vt_rule_explanation(int rule);
 
+/* ---- config.c: .vtlint.json --------------------------------------------------------- */
+
+enum vt_level { LEVEL_OFF, LEVEL_NOTE, LEVEL_WARNING, LEVEL_ERROR };
+
+struct vt_findings;
+
+typedef VEC(char *) vt_strings;
+
+typedef struct vt_config {
+	char *path, *dir;            /* NULL for the defaults */
+	int level[VT_NRULES];
+	vt_strings skip;             /* glob patterns */
+	vt_strings consume, inspect, handoff;  /* the project's own wrappers */
+} vt_config;
+
+vt_config *vt_config_load(const char *path, struct vt_findings *errs);
+vt_config *vt_config_default(void);
+char *vt_config_find(const char *source);
+bool vt_config_skips(const vt_config *c, const char *file);
+void vt_config_free(vt_config *c);
+
 /* ---- findings.c --------------------------------------------------------------- */
 
 typedef struct vt_note {
@@ -89,6 +110,7 @@ typedef struct vt_finding {
 	char *message;
 	VEC(vt_note) notes;
 	bool suppressed;     /* kept by --show-suppressed despite a NOLINT */
+	uint8_t level;       /* enum vt_level: as the configuration sets the rule */
 } vt_finding;
 
 typedef struct vt_error {
@@ -284,6 +306,7 @@ void vt_summary_free(vt_summary *s);
 /* ---- compdb.c: each file's compile command -------------------------------------- */
 
 typedef struct vt_cmd {
+	vt_config *config;   /* borrowed: the driver owns configurations */
 	char *file;          /* as the user or the database names it: used in reports */
 	char *path;          /* what to open */
 	VEC(char *) args;    /* for libclang: no compiler, no outputs, no source file */
@@ -303,6 +326,7 @@ void vt_cmd_free(vt_cmd *c);
 /* ---- frontend.c ------------------------------------------------------------------ */
 
 typedef struct vt_unit_opts {
+	const vt_config *config; /* the wrappers it names count as the runtime's functions */
 	const char *const *args; /* compiler arguments */
 	int nargs;
 	vt_flow_opts flow;

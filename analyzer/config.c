@@ -1,0 +1,268 @@
+/*
+ * config.c: .vtlint.json, found walking up from each source file (or given
+ * with --config).  Example:
+ *
+ *   { "rules": { "VT004": "off", "VT003": "error" },
+ *     "skip": ["vendor*", "*_generated.c"],
+ *     "functions": { "consume": ["pool_await"], "inspect": ["pool_ready"],
+ *                    "handoff": ["pool_spawn"] } }
+ *
+ * Every mistake is an error naming the file, the line and the key: a
+ * configuration that is silently half-read is worse than none.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vtlint.h"
+
+typedef struct reader {
+	const char *path;
+	const char *text;
+	vt_findings *errs;
+	bool ok;
+} reader;
+
+/* The line where "key" first appears: cJSON keeps no positions. */
+static unsigned line_of(const reader *r, const char *key)
+{
+	char *quoted = xasprintf("\"%s\"", key);
+	const char *at = strstr(r->text, quoted);
+	unsigned line = 1;
+
+	free(quoted);
+	for (const char *p = r->text; at && p < at; p++)
+		line += *p == '\n';
+	return at ? line : 0;
+}
+
+static void bad(reader *r, const char *key, const char *what)
+{
+	vt_add_error(r->errs, r->path, line_of(r, key), 0, "key \"%s\": %s", key, what);
+	r->ok = false;
+}
+
+static int level_named(const char *s)
+{
+	static const char *const names[] = { "off", "note", "warning", "error" };
+
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+static void read_rules(reader *r, cJSON *rules, vt_config *c)
+{
+	cJSON *e;
+
+	if (!cJSON_IsObject(rules)) {
+		bad(r, "rules", "must be an object of rule ids or names to \"off\", \"note\", "
+			"\"warning\" or \"error\"");
+		return;
+	}
+	cJSON_ArrayForEach(e, rules) {
+		int rule = vt_rule_lookup(e->string), level;
+
+		if (rule < 0)
+			bad(r, e->string, "unknown rule (see vtlint --list-rules)");
+		else if (cJSON_IsBool(e))
+			c->level[rule] = cJSON_IsTrue(e) ? LEVEL_WARNING : LEVEL_OFF;
+		else if (!cJSON_IsString(e) || (level = level_named(e->valuestring)) < 0)
+			bad(r, e->string, "must be \"off\", \"note\", \"warning\" or \"error\"");
+		else
+			c->level[rule] = level;
+	}
+}
+
+static void read_strings(reader *r, cJSON *arr, const char *key, vt_strings *out)
+{
+	cJSON *e;
+
+	if (!cJSON_IsArray(arr)) {
+		bad(r, key, "must be an array of strings");
+		return;
+	}
+	cJSON_ArrayForEach(e, arr) {
+		if (!cJSON_IsString(e)) {
+			bad(r, key, "must be an array of strings");
+			return;
+		}
+		vec_push(out, xstrdup(e->valuestring));
+	}
+}
+
+static void read_functions(reader *r, cJSON *fns, vt_config *c)
+{
+	cJSON *e;
+
+	if (!cJSON_IsObject(fns)) {
+		bad(r, "functions", "must be an object with \"consume\", \"inspect\" and \"handoff\"");
+		return;
+	}
+	cJSON_ArrayForEach(e, fns) {
+		if (!strcmp(e->string, "consume"))
+			read_strings(r, e, "consume", &c->consume);
+		else if (!strcmp(e->string, "inspect"))
+			read_strings(r, e, "inspect", &c->inspect);
+		else if (!strcmp(e->string, "handoff"))
+			read_strings(r, e, "handoff", &c->handoff);
+		else
+			bad(r, e->string, "unknown key (known: consume, inspect, handoff)");
+	}
+}
+
+static void read_root(reader *r, cJSON *root, vt_config *c)
+{
+	cJSON *e;
+
+	if (!cJSON_IsObject(root)) {
+		vt_add_error(r->errs, r->path, 1, 0, "the configuration must be a JSON object");
+		r->ok = false;
+		return;
+	}
+	cJSON_ArrayForEach(e, root) {
+		if (!strcmp(e->string, "rules"))
+			read_rules(r, e, c);
+		else if (!strcmp(e->string, "skip"))
+			read_strings(r, e, "skip", &c->skip);
+		else if (!strcmp(e->string, "functions"))
+			read_functions(r, e, c);
+		else
+			bad(r, e->string, "unknown key (known: rules, skip, functions)");
+	}
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return NULL;
+	n = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	if (n < 0) {
+		free(text);
+		return xstrdup("");
+	}
+	*len = (size_t)n;
+	return text;
+}
+
+static vt_config *defaults(void)
+{
+	vt_config *c = xcalloc(1, sizeof *c);
+
+	for (int i = 0; i < VT_NRULES; i++)
+		c->level[i] = LEVEL_WARNING;
+	return c;
+}
+
+/* Reads path; NULL (errors added) when it cannot be used. */
+vt_config *vt_config_load(const char *path, vt_findings *errs)
+{
+	size_t len = 0;
+	char *text = slurp(path, &len), *slash;
+	reader r = { .path = path, .text = text, .errs = errs, .ok = true };
+	vt_config *c;
+	cJSON *root;
+
+	if (!text) {
+		vt_add_error(errs, path, 0, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	c = defaults();
+	c->path = xstrdup(path);
+	c->dir = xstrdup(path);
+	slash = strrchr(c->dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		strcpy(c->dir, ".");
+	root = cJSON_ParseWithLength(text, len);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		unsigned line = 1;
+
+		for (const char *p = text; at && p < at; p++)
+			line += *p == '\n';
+		vt_add_error(errs, path, line, 0, "not valid JSON");
+		r.ok = false;
+	} else {
+		read_root(&r, root, c);
+	}
+	cJSON_Delete(root);
+	free(text);
+	if (!r.ok) {
+		vt_config_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+vt_config *vt_config_default(void)
+{
+	return defaults();
+}
+
+/* The nearest .vtlint.json from source's folder up to the root, or NULL. */
+char *vt_config_find(const char *source)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
+	if (!realpath(source, dir))
+		return NULL;
+	while ((slash = strrchr(dir, '/'))) {
+		char *p;
+
+		*slash = 0;
+		p = xasprintf("%s/.vtlint.json", dir);
+		if (stat(p, &st) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/* Patterns match the path relative to the configuration's folder, or as given. */
+bool vt_config_skips(const vt_config *c, const char *file)
+{
+	char real[PATH_MAX];
+	const char *rel = file;
+	size_t n = c->dir ? strlen(c->dir) : 0;
+
+	if (c->dir && realpath(file, real) && !strncmp(real, c->dir, n) && real[n] == '/')
+		rel = real + n + 1;
+	for (size_t i = 0; i < c->skip.len; i++)
+		if (!fnmatch(c->skip.data[i], rel, 0) || !fnmatch(c->skip.data[i], file, 0))
+			return true;
+	return false;
+}
+
+static void free_strings(vt_strings *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		free(v->data[i]);
+	free(v->data);
+}
+
+void vt_config_free(vt_config *c)
+{
+	if (!c)
+		return;
+	free_strings(&c->skip);
+	free_strings(&c->consume);
+	free_strings(&c->inspect);
+	free_strings(&c->handoff);
+	free(c->path);
+	free(c->dir);
+	free(c);
+}
