@@ -74,6 +74,7 @@ void vt_findings_free(vt_findings *fs)
 		free(f->notes.data);
 		free((char *)f->loc.file);
 		free(f->message);
+		free(f->fingerprint);
 	}
 	for (size_t i = 0; i < fs->errors.len; i++) {
 		free(fs->errors.data[i].file);

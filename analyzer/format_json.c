@@ -4,18 +4,6 @@
 
 #include "vtlint.h"
 
-/* FNV-1a over what identifies a finding but not where it sits in the file. */
-static char *fingerprint(const vt_finding *f)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const char *parts[] = { vt_rules[f->rule].id, f->loc.file, f->message };
-
-	for (size_t p = 0; p < 3; p++)
-		for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++)
-			h = (h ^ *s) * 1099511628211ULL;
-	return xasprintf("%016llx", (unsigned long long)h);
-}
-
 static cJSON *place(const char *file, unsigned line, unsigned col, const char *msg)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -31,16 +19,14 @@ static cJSON *finding(const vt_finding *f)
 {
 	cJSON *o = place(f->loc.file, f->loc.line, f->loc.col, f->message);
 	cJSON *notes = cJSON_AddArrayToObject(o, "notes");
-	char *fp = fingerprint(f);
 
-	cJSON_AddItemToObjectCS(o, "rule", cJSON_CreateString(vt_rules[f->rule].id));
+	cJSON_AddStringToObject(o, "rule", vt_rules[f->rule].id);
 	cJSON_AddStringToObject(o, "name", vt_rules[f->rule].name);
 	cJSON_AddStringToObject(o, "severity", f->level == LEVEL_ERROR ? "error" :
 						f->level == LEVEL_NOTE ? "note" : "warning");
-	cJSON_AddStringToObject(o, "fingerprint", fp);
+	cJSON_AddStringToObject(o, "fingerprint", f->fingerprint ? f->fingerprint : "");
 	if (f->suppressed)
 		cJSON_AddTrueToObject(o, "suppressed");
-	free(fp);
 	for (size_t j = 0; j < f->notes.len; j++) {
 		const vt_note *n = &f->notes.data[j];
 

@@ -99,23 +99,26 @@ static bool same_label(CXCursor a, CXCursor b)
 	return clang_equalLocations(clang_getCursorLocation(a), clang_getCursorLocation(b));
 }
 
+/* struct NAME whatever the qualifiers and typedefs around it. */
 static bool is_struct_named(CXType t, const char *name)
 {
+	CXCursor d;
 	CXString s;
 	bool r;
 
 	t = clang_getCanonicalType(t);
 	if (t.kind != CXType_Record)
 		return false;
-	s = clang_getTypeSpelling(t);
-	r = strcmp(clang_getCString(s), name) == 0;
+	d = clang_getTypeDeclaration(t);
+	s = clang_getCursorSpelling(d);
+	r = clang_getCursorKind(d) == CXCursor_StructDecl && strcmp(clang_getCString(s), name) == 0;
 	clang_disposeString(s);
 	return r;
 }
 
 bool vt_is_vtask_type(CXType t)
 {
-	return is_struct_named(t, "struct vtask");
+	return is_struct_named(t, "vtask");
 }
 
 bool vt_is_vtask_ptr_type(CXType t)
@@ -475,42 +478,44 @@ static const char *const noreturn_names[] = {
 	"err", "errx", "verr", "verrx", "__stack_chk_fail", NULL,
 };
 
-static enum CXChildVisitResult attr_visit(CXCursor c, CXCursor parent, CXClientData d)
+/*
+ * libclang shows neither a trailing __attribute__((noreturn)) nor the
+ * _Noreturn behind <stdnoreturn.h>'s macro: read the declaration's own
+ * tokens, up to its body, for _Noreturn, noreturn, __noreturn__ or a
+ * project's NORETURN macro.
+ */
+static bool declared_noreturn(CXCursor decl)
 {
-	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(decl);
+	CXString name = clang_getCursorSpelling(decl);
 	CXToken *toks;
 	unsigned n;
+	bool r = false;
 
-	if (!clang_isAttribute(kind(c)))
-		return CXChildVisit_Continue;
-	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
-	for (unsigned i = 0; i < n && !*(bool *)d; i++) {
+	clang_tokenize(tu, clang_getCursorExtent(decl), &toks, &n);
+	for (unsigned i = 0; i < n && !r; i++) {
 		CXString s = clang_getTokenSpelling(tu, toks[i]);
 		const char *t = clang_getCString(s);
+		bool body = !strcmp(t, "{");
 
-		*(bool *)d = strstr(t, "noreturn") || strcmp(t, "_Noreturn") == 0;
+		r = strcasestr(t, "noreturn") && strcmp(t, clang_getCString(name)) != 0;
 		clang_disposeString(s);
+		if (body)
+			break;
 	}
 	clang_disposeTokens(tu, toks, n);
-	return CXChildVisit_Continue;
+	clang_disposeString(name);
+	return r;
 }
 
 /* abort(), exit(), _Noreturn and __attribute__((noreturn)) functions end a path. */
 static bool is_noreturn(CXCursor fn)
 {
-	CXString s;
-	bool r;
+	CXCursor def = clang_getCursorDefinition(fn);
 
-	if (name_is(fn, noreturn_names))
-		return true;
-	s = clang_getTypeSpelling(clang_getCursorType(fn));
-	r = strstr(clang_getCString(s), "noreturn") != NULL;
-	clang_disposeString(s);
-	if (!r)
-		clang_visitChildren(fn, attr_visit, &r);
-	if (!r)
-		clang_visitChildren(clang_getCanonicalCursor(fn), attr_visit, &r);
-	return r;
+	return name_is(fn, noreturn_names) || declared_noreturn(fn) ||
+	       declared_noreturn(clang_getCanonicalCursor(fn)) ||
+	       (!clang_Cursor_isNull(def) && declared_noreturn(def));
 }
 
 /* ---- addresses ------------------------------------------------------------------- */

@@ -142,6 +142,7 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 								 : c->config->level[f->rule];
 	}
 	vt_findings_sort(&j->results[i]);
+	vt_fingerprint_all(&j->results[i]);
 }
 
 static void *worker(void *arg)
@@ -224,6 +225,17 @@ static void free_cmds(vt_cmds *cmds)
 	free(cmds->data);
 }
 
+static int apply_baseline(const char *path, vt_findings *all)
+{
+	vt_baseline *b = vt_baseline_load(path, all);
+
+	if (!b)
+		return 2;
+	vt_baseline_filter(b, all);
+	vt_baseline_free(b);
+	return 0;
+}
+
 static size_t reported(const vt_findings *fs)
 {
 	size_t n = 0;
@@ -245,6 +257,8 @@ int main(int argc, char **argv)
 	status = prepare(&o, &cs, &cmds, &all);
 	worst = analyze_all(&o, &cmds, &all);
 	status = worst > status ? worst : status;
+	if (o.baseline && apply_baseline(o.baseline, &all) != 0)
+		status = 2;
 	write_report(&o, &all);
 	if (o.format == FMT_TEXT || o.output)
 		print_errors(&all);

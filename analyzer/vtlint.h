@@ -111,6 +111,7 @@ typedef struct vt_finding {
 	VEC(vt_note) notes;
 	bool suppressed;     /* kept by --show-suppressed despite a NOLINT */
 	uint8_t level;       /* enum vt_level: as the configuration sets the rule */
+	char *fingerprint;   /* survives lines moving (baseline.c) */
 } vt_finding;
 
 typedef struct vt_error {
@@ -132,6 +133,15 @@ void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col
 void vt_findings_sort(vt_findings *fs);
 void vt_findings_move(vt_findings *dst, vt_findings *src);
 void vt_findings_free(vt_findings *fs);
+
+/* ---- baseline.c: fingerprints and --baseline ---------------------------------- */
+
+typedef struct vt_baseline vt_baseline;
+
+void vt_fingerprint_all(vt_findings *fs);   /* one file's findings, sorted */
+vt_baseline *vt_baseline_load(const char *path, vt_findings *errs);
+size_t vt_baseline_filter(vt_baseline *b, vt_findings *fs);
+void vt_baseline_free(vt_baseline *b);
 
 /* ---- suppress.c: NOLINT comments ----------------------------------------------- */
 

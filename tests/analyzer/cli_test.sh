@@ -81,5 +81,21 @@ check "unmatched NOLINTBEGIN exits 2" test $rc -eq 2
 check "unmatched NOLINTBEGIN named" has "$err" "nolint_unmatched.c:6: error: unmatched 'NOLINTBEGIN'"
 check "unmatched region suppresses nothing" has "$out" "nolint_unmatched.c:7"
 
+# --baseline: only findings the earlier report does not have, robust to moved lines.
+cp "$DATA/double.c" "$WORK/b.c"
+run --quiet --format json -o "$WORK/base.json" "$WORK/b.c" -- -I"$INC"
+{ printf '/* three\n   new\n   lines */\n'; cat "$DATA/double.c"; } >"$WORK/b.c"
+run --quiet --baseline "$WORK/base.json" "$WORK/b.c" -- -I"$INC"
+check "baseline: moved finding is old" test $rc -eq 0 -a -z "$out"
+printf 'int g(void) { vtask v = fetch(); vtask_await(v, 0); return vtask_await(v, 0); }\n' >>"$WORK/b.c"
+run --quiet --baseline "$WORK/base.json" "$WORK/b.c" -- -I"$INC"
+check "baseline: a new finding is reported" test $rc -eq 1
+check "baseline: only the new one" test "$(printf '%s\n' "$out" | grep -c warning)" -eq 1
+check "baseline: at its line" has "$out" "b.c:12:"
+printf 'nonsense' >"$WORK/bad.json"
+run --quiet --baseline "$WORK/bad.json" "$DATA/clean.c" -- -I"$INC"
+check "bad baseline exits 2" test $rc -eq 2
+check "bad baseline named" has "$err" "bad.json: error: not a vtlint JSON or SARIF report"
+
 echo "cli: $passes passed, $fails failed"
 test $fails -eq 0

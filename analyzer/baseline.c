@@ -1,0 +1,222 @@
+/*
+ * baseline.c: fingerprints that survive lines moving, and --baseline, so
+ * that a large code base can adopt vtlint by failing only on new findings.
+ *
+ * A fingerprint hashes the rule, the file, the message and the text of the
+ * finding's line with white space removed; the same text again in the same
+ * file is numbered (":2", ":3") so that copies are told apart.  Inserting
+ * lines above a finding changes none of these.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vtlint.h"
+
+typedef struct entry {
+	char *rule, *file, *fingerprint;
+	bool used;
+} entry;
+
+struct vt_baseline {
+	VEC(entry) entries;
+};
+
+/* ---- fingerprints ------------------------------------------------------------------ */
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL; /* a separator: "ab","c" differs from "a","bc" */
+}
+
+/* The line's text without blanks: indentation changes do not make a finding new. */
+static char *line_text(const char *file, unsigned line)
+{
+	FILE *f = fopen(file, "r");
+	char *text = NULL, *out;
+	size_t cap = 0, n = 0;
+	unsigned i = 0;
+
+	if (!f)
+		return xstrdup("");
+	while (i < line && getline(&text, &cap, f) >= 0)
+		i++;
+	fclose(f);
+	out = xmalloc((text ? strlen(text) : 0) + 1);
+	for (const char *p = i == line && text ? text : ""; *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			out[n++] = *p;
+	out[n] = 0;
+	free(text);
+	return out;
+}
+
+void vt_fingerprint_all(vt_findings *fs)
+{
+	VEC(uint64_t) seen = { 0 };
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		vt_finding *f = &fs->items.data[i];
+		char *text = line_text(f->loc.file, f->loc.line);
+		uint64_t h = fnv(fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule].id),
+					 f->loc.file), f->message), text);
+		unsigned n = 1;
+
+		for (size_t k = 0; k < seen.len; k++)
+			n += seen.data[k] == h;
+		vec_push(&seen, h);
+		free(f->fingerprint);
+		f->fingerprint = n == 1 ? xasprintf("%016llx", (unsigned long long)h)
+					: xasprintf("%016llx:%u", (unsigned long long)h, n);
+		free(text);
+	}
+	free(seen.data);
+}
+
+/* ---- reading an earlier report ------------------------------------------------------- */
+
+static void add(vt_baseline *b, const char *rule, const char *file, const char *fp)
+{
+	entry e = { .rule = xstrdup(rule), .file = xstrdup(file), .fingerprint = xstrdup(fp) };
+
+	vec_push(&b->entries, e);
+}
+
+static const char *str(cJSON *o, const char *key)
+{
+	cJSON *v = cJSON_GetObjectItem(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* vtlint's JSON: diagnostics[].rule, .file, .fingerprint */
+static bool from_json(vt_baseline *b, cJSON *root)
+{
+	cJSON *d, *diags = cJSON_GetObjectItem(root, "diagnostics");
+
+	if (!cJSON_IsArray(diags))
+		return false;
+	cJSON_ArrayForEach(d, diags) {
+		const char *rule = str(d, "rule"), *file = str(d, "file"), *fp = str(d, "fingerprint");
+
+		if (rule && file && fp)
+			add(b, rule, file, fp);
+	}
+	return true;
+}
+
+/* SARIF: runs[].results[].ruleId, its first location's uri, partialFingerprints.vtlint/v1 */
+static bool from_sarif(vt_baseline *b, cJSON *root)
+{
+	cJSON *run, *res, *runs = cJSON_GetObjectItem(root, "runs");
+
+	if (!cJSON_IsArray(runs))
+		return false;
+	cJSON_ArrayForEach(run, runs) {
+		cJSON_ArrayForEach(res, cJSON_GetObjectItem(run, "results")) {
+			cJSON *loc = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "locations"), 0);
+			cJSON *art = cJSON_GetObjectItem(cJSON_GetObjectItem(loc, "physicalLocation"),
+							 "artifactLocation");
+			const char *rule = str(res, "ruleId"), *uri = str(art, "uri");
+			const char *fp = str(cJSON_GetObjectItem(res, "partialFingerprints"), "vtlint/v1");
+
+			if (rule && uri && fp)
+				add(b, rule, uri, fp);
+		}
+	}
+	return true;
+}
+
+vt_baseline *vt_baseline_load(const char *path, vt_findings *errs)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	cJSON *root;
+	vt_baseline *b;
+
+	if (!f) {
+		vt_add_error(errs, path, 0, 0, "cannot read the baseline: %s", strerror(errno));
+		return NULL;
+	}
+	len = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	root = len > 0 ? cJSON_ParseWithLength(text, (size_t)len) : NULL;
+	free(text);
+	b = xcalloc(1, sizeof *b);
+	if (!root || !(from_json(b, root) || from_sarif(b, root))) {
+		vt_add_error(errs, path, 0, 0, "not a vtlint JSON or SARIF report");
+		cJSON_Delete(root);
+		vt_baseline_free(b);
+		return NULL;
+	}
+	cJSON_Delete(root);
+	return b;
+}
+
+/* SARIF names files by URI relative to %SRCROOT%: equal, or one a path suffix of the other. */
+static bool same_file(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!strncmp(a, "file://", 7))
+		return same_file(a + 7, b);
+	if (la == lb)
+		return !strcmp(a, b);
+	if (la < lb)
+		return b[lb - la - 1] == '/' && !strcmp(b + lb - la, a);
+	return a[la - lb - 1] == '/' && !strcmp(a + la - lb, b);
+}
+
+static bool matched(vt_baseline *b, const vt_finding *f)
+{
+	for (size_t i = 0; i < b->entries.len; i++) {
+		entry *e = &b->entries.data[i];
+
+		if (!e->used && !strcmp(e->rule, vt_rules[f->rule].id) &&
+		    !strcmp(e->fingerprint, f->fingerprint) && same_file(e->file, f->loc.file)) {
+			e->used = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Drops the findings the baseline already has; returns how many. */
+size_t vt_baseline_filter(vt_baseline *b, vt_findings *fs)
+{
+	size_t j = 0, dropped = 0;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		vt_finding *f = &fs->items.data[i];
+
+		if (f->fingerprint && matched(b, f)) {
+			vt_findings one = { 0 };
+
+			vec_push(&one.items, *f);
+			vt_findings_free(&one);
+			dropped++;
+		} else {
+			fs->items.data[j++] = *f;
+		}
+	}
+	fs->items.len = j;
+	return dropped;
+}
+
+void vt_baseline_free(vt_baseline *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->entries.len; i++) {
+		free(b->entries.data[i].rule);
+		free(b->entries.data[i].file);
+		free(b->entries.data[i].fingerprint);
+	}
+	free(b->entries.data);
+	free(b);
+}
