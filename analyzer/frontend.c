@@ -213,13 +213,34 @@ static void unit_free(unit *u)
 	free(u->names.data);
 }
 
+/* Diagnostics, then every function of the main file: the part a reparse shares. */
+static int analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
+		      const vt_unit_opts *o, vt_findings *out)
+{
+	unit u = { .env = { .tu = tu, .loc = env_loc, .summary = env_summary,
+			    .config = o->config },
+		   .path = path, .name = name, .opts = o, .out = out };
+	int status = 0;
+
+	u.main = clang_getFile(tu, path);
+	if (report_diagnostics(&u, tu))
+		status = 2;
+	else if (!o->parse_only)
+		clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
+	for (size_t i = 0; i < u.fns.len; i++)
+		if (u.fns.data[i].in_main && u.fns.data[i].state == FN_TODO)
+			analyze_fn(&u, i);
+	unit_free(&u);
+	return status;
+}
+
 int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		    const vt_unit_opts *o, vt_findings *out)
 {
-	unit u = { .env = { .loc = env_loc, .summary = env_summary, .config = o->config },
-		   .path = path, .name = name, .opts = o, .out = out };
 	CXTranslationUnit tu;
 	enum CXErrorCode err;
+	int status;
+
 	if (!readable(path, name, out))
 		return 2;
 	err = clang_parseTranslationUnit2(f->index, path, o->args, o->nargs, NULL, 0,
@@ -230,19 +251,121 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		vt_add_error(out, name, 0, 0, "libclang could not parse this file (error %d)", err);
 		return 2;
 	}
-	u.env.tu = tu;
-	u.main = clang_getFile(tu, path);
-	if (report_diagnostics(&u, tu)) {
-		clang_disposeTranslationUnit(tu);
-		unit_free(&u);
+	status = analyze_tu(tu, path, name, o, out);
+	clang_disposeTranslationUnit(tu);
+	return status;
+}
+
+/* ---- editor sessions: unsaved buffers, kept units, reparses ------------------------ */
+
+typedef struct open_unit {
+	char *path;
+	CXTranslationUnit tu;
+	vt_strings args;
+} open_unit;
+
+struct vt_session {
+	CXIndex index;
+	VEC(open_unit) units;
+};
+
+vt_session *vt_session_new(void)
+{
+	vt_session *s = xcalloc(1, sizeof *s);
+
+	s->index = clang_createIndex(0, 0);
+	return s;
+}
+
+static void close_unit(open_unit *u)
+{
+	clang_disposeTranslationUnit(u->tu);
+	for (size_t i = 0; i < u->args.len; i++)
+		free(u->args.data[i]);
+	free(u->args.data);
+	free(u->path);
+}
+
+static bool same_args(const open_unit *u, const vt_unit_opts *o)
+{
+	if (u->args.len != (size_t)o->nargs)
+		return false;
+	for (int i = 0; i < o->nargs; i++)
+		if (strcmp(u->args.data[i], o->args[i]))
+			return false;
+	return true;
+}
+
+/* The kept unit for path, parsed anew when its arguments changed; NULL on failure. */
+static open_unit *unit_for(vt_session *s, const char *path, const vt_unit_opts *o,
+			   struct CXUnsavedFile *buf, bool *fresh)
+{
+	open_unit u = { .path = xstrdup(path) };
+	enum CXErrorCode err;
+
+	*fresh = false;
+	for (size_t i = 0; i < s->units.len; i++)
+		if (!strcmp(s->units.data[i].path, path)) {
+			if (same_args(&s->units.data[i], o))
+				return &s->units.data[i];
+			vt_session_close(s, path);
+			break;
+		}
+	/* the preamble (the #includes) is compiled once and reused by every reparse */
+	err = clang_parseTranslationUnit2(s->index, path, o->args, o->nargs, buf, 1,
+					  CXTranslationUnit_KeepGoing |
+						  CXTranslationUnit_PrecompiledPreamble |
+						  CXTranslationUnit_CreatePreambleOnFirstParse |
+						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
+					  &u.tu);
+	if (err != CXError_Success) {
+		free(u.path);
+		return NULL;
+	}
+	for (int i = 0; i < o->nargs; i++)
+		vec_push(&u.args, xstrdup(o->args[i]));
+	vec_push(&s->units, u);
+	*fresh = true;
+	return &s->units.data[s->units.len - 1];
+}
+
+int vt_session_analyze(vt_session *s, const char *path, const char *name, const char *text,
+		       size_t len, const vt_unit_opts *o, vt_findings *out)
+{
+	struct CXUnsavedFile buf = { .Filename = path, .Contents = text,
+				     .Length = (unsigned long)len };
+	bool fresh;
+	open_unit *u = unit_for(s, path, o, &buf, &fresh);
+
+	if (u && !fresh && clang_reparseTranslationUnit(u->tu, 1, &buf,
+							 clang_defaultReparseOptions(u->tu))) {
+		vt_session_close(s, path); /* a failed reparse leaves the unit unusable */
+		u = unit_for(s, path, o, &buf, &fresh);
+	}
+	if (!u) {
+		vt_add_error(out, name, 0, 0, "libclang could not parse this file");
 		return 2;
 	}
-	if (!o->parse_only)
-		clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
-	for (size_t i = 0; i < u.fns.len; i++)
-		if (u.fns.data[i].in_main && u.fns.data[i].state == FN_TODO)
-			analyze_fn(&u, i);
-	clang_disposeTranslationUnit(tu);
-	unit_free(&u);
-	return 0;
+	return analyze_tu(u->tu, path, name, o, out);
+}
+
+void vt_session_close(vt_session *s, const char *path)
+{
+	for (size_t i = 0; i < s->units.len; i++)
+		if (!strcmp(s->units.data[i].path, path)) {
+			close_unit(&s->units.data[i]);
+			s->units.data[i] = s->units.data[--s->units.len];
+			return;
+		}
+}
+
+void vt_session_free(vt_session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->units.len; i++)
+		close_unit(&s->units.data[i]);
+	free(s->units.data);
+	clang_disposeIndex(s->index);
+	free(s);
 }

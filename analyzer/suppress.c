@@ -134,23 +134,22 @@ static void filter(vt_findings *fs, const char *name, const marks *m, bool keep)
 	fs->items.len = j;
 }
 
-bool vt_suppress(const char *path, const char *name, vt_findings *fs, bool keep)
+bool vt_suppress_text(const char *text, const char *name, vt_findings *fs, bool keep)
 {
-	FILE *f = fopen(path, "r");
 	marks m = { 0 };
-	char *text = NULL;
-	size_t cap = 0, nerr = fs->errors.len;
+	size_t nerr = fs->errors.len;
 	unsigned line = 0;
 
-	if (!f)
-		return true; /* the analysis already said why it could not read it */
-	while (getline(&text, &cap, f) >= 0) {
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		char *one = nl ? strndup(p, (size_t)(nl - p)) : xstrdup(p);
+
 		line++;
-		if (strstr(text, "NOLINT"))
-			scan_line(&m, text, line, name, fs);
+		if (strstr(one, "NOLINT"))
+			scan_line(&m, one, line, name, fs);
+		free(one);
+		p = nl ? nl + 1 : NULL;
 	}
-	fclose(f);
-	free(text);
 	for (size_t i = 0; i < m.open.len; i++) {
 		vt_add_error(fs, name, m.open.data[i].line, 0, "unmatched 'NOLINTBEGIN' comment "
 			     "without a subsequent 'NOLINTEND' comment");
@@ -160,4 +159,23 @@ bool vt_suppress(const char *path, const char *name, vt_findings *fs, bool keep)
 	free(m.open.data);
 	free(m.mask.data);
 	return fs->errors.len == nerr;
+}
+
+bool vt_suppress(const char *path, const char *name, vt_findings *fs, bool keep)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t cap = 0;
+	bool ok;
+
+	if (!f)
+		return true; /* the analysis already said why it could not read it */
+	if (getdelim(&text, &cap, '\0', f) < 0) {
+		free(text);
+		text = NULL;
+	}
+	fclose(f);
+	ok = vt_suppress_text(text ? text : "", name, fs, keep);
+	free(text);
+	return ok;
 }

@@ -152,6 +152,8 @@ void vt_baseline_free(vt_baseline *b);
  * an error, as clang-tidy has it.  Returns false when it added errors.
  */
 bool vt_suppress(const char *path, const char *name, vt_findings *fs, bool keep);
+/* The same over text already in memory (an editor's unsaved buffer). */
+bool vt_suppress_text(const char *text, const char *name, vt_findings *fs, bool keep);
 
 /* ---- cfg.c: the control-flow graph of one function ---------------------------- */
 
@@ -353,6 +355,20 @@ void vt_frontend_free(struct vt_frontend *f);
  */
 int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		    const vt_unit_opts *o, vt_findings *out);
+
+/*
+ * An editor's session (frontend.c): each open file's unit is kept and
+ * reparsed from the unsaved text, reusing its precompiled preamble, so that
+ * analysing again after an edit costs a fraction of the first time.
+ * Not thread-safe: one session per thread.
+ */
+typedef struct vt_session vt_session;
+
+vt_session *vt_session_new(void);
+int vt_session_analyze(vt_session *s, const char *path, const char *name, const char *text,
+		       size_t len, const vt_unit_opts *o, vt_findings *out);
+void vt_session_close(vt_session *s, const char *path);
+void vt_session_free(vt_session *s);
 
 /* ---- format_text.c / format_json.c -------------------------------------------- */
 
