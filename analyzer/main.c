@@ -28,6 +28,9 @@ typedef struct job {
 	vt_findings *results;  /* one per command */
 	int *status;
 	atomic_size_t next;
+	bool progress;         /* a terminal on stderr: show how far we are */
+	pthread_mutex_t lock;
+	size_t done;
 } job;
 
 /* ---- commands --------------------------------------------------------------------- */
@@ -145,14 +148,27 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 	vt_fingerprint_all(&j->results[i]);
 }
 
+/* One line, rewritten in place: "[12/300] src/cache.c". */
+static void show_progress(job *j, size_t i)
+{
+	pthread_mutex_lock(&j->lock);
+	j->done++;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", j->done, j->cmds->len, j->cmds->data[i].file);
+	fflush(stderr);
+	pthread_mutex_unlock(&j->lock);
+}
+
 static void *worker(void *arg)
 {
 	job *j = arg;
 	struct vt_frontend *f = vt_frontend_new();
 	size_t i;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->cmds->len)
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->cmds->len) {
 		analyze_one(j, f, i);
+		if (j->progress)
+			show_progress(j, i);
+	}
 	vt_frontend_free(f);
 	return NULL;
 }
@@ -160,7 +176,8 @@ static void *worker(void *arg)
 /* Runs the workers; appends every file's findings to all, in the files' order. */
 static int analyze_all(const vt_options *o, vt_cmds *cmds, vt_findings *all)
 {
-	job j = { .o = o, .cmds = cmds };
+	job j = { .o = o, .cmds = cmds, .lock = PTHREAD_MUTEX_INITIALIZER,
+		  .progress = !o->quiet && cmds->len > 1 && isatty(STDERR_FILENO) };
 	int jobs = o->jobs < (int)cmds->len ? o->jobs : (int)cmds->len;
 	pthread_t *threads = xcalloc((size_t)jobs + 1, sizeof *threads);
 	int worst = 0;
@@ -174,6 +191,8 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, vt_findings *all)
 	worker(&j);
 	for (int t = 1; t < jobs; t++)
 		pthread_join(threads[t], NULL);
+	if (j.progress)
+		fputs("\r\033[K", stderr); /* the report takes the line's place */
 	for (size_t i = 0; i < cmds->len; i++) {
 		worst = j.status[i] > worst ? j.status[i] : worst;
 		vt_findings_move(all, &j.results[i]);
