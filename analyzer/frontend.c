@@ -300,7 +300,7 @@ static bool same_args(const open_unit *u, const vt_unit_opts *o)
 static open_unit *unit_for(vt_session *s, const char *path, const vt_unit_opts *o,
 			   struct CXUnsavedFile *buf, bool *fresh)
 {
-	open_unit u = { .path = xstrdup(path) };
+	open_unit u = { 0 };
 	enum CXErrorCode err;
 
 	*fresh = false;
@@ -318,10 +318,9 @@ static open_unit *unit_for(vt_session *s, const char *path, const vt_unit_opts *
 						  CXTranslationUnit_CreatePreambleOnFirstParse |
 						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
 					  &u.tu);
-	if (err != CXError_Success) {
-		free(u.path);
+	if (err != CXError_Success)
 		return NULL;
-	}
+	u.path = xstrdup(path);
 	for (int i = 0; i < o->nargs; i++)
 		vec_push(&u.args, xstrdup(o->args[i]));
 	vec_push(&s->units, u);
