@@ -56,21 +56,21 @@ static const char *find(const char *s, size_t n, const char *what)
 
 /*
  * Bytes that cannot start a header: drop them up to the next
- * "Content-Length:" (keeping a tail that may be its beginning).  Reports
- * the first drop of a run only.
+ * "Content-Length:" (keeping a tail that may be its beginning).  Returns
+ * whether it dropped anything; *report on the first drop of a run only.
  */
-static enum lsp_next resync(lsp_reader *r)
+static bool resync(lsp_reader *r, bool *report)
 {
 	const char *at = find(r->buf + 1, r->len - 1, "Content-Length:");
 	size_t keep = sizeof "Content-Length:" - 2;
 	size_t n = at ? (size_t)(at - r->buf) : r->len > keep ? r->len - keep : 0;
-	bool first = !r->garbage;
 
 	if (n == 0)
-		return LSP_NONE;
+		return false;
 	drop(r, n);
+	*report = !r->garbage;
 	r->garbage = !at;
-	return first ? LSP_BAD_HEADER : LSP_NONE;
+	return true;
 }
 
 /* Content-Length of the header block [s, s + n), or -1 when it has none or a bad one. */
@@ -117,18 +117,28 @@ enum lsp_next lsp_next(lsp_reader *r, char **body, size_t *blen)
 		if (r->skip)
 			return LSP_NONE;
 	}
-	if (r->len == 0)
-		return LSP_NONE;
-	if (strncasecmp(r->buf, "Content-", r->len < 8 ? r->len : 8))
-		return resync(r);
-	end = find(r->buf, r->len, "\r\n\r\n");
+	for (;;) {
+		bool report = false;
+
+		if (r->len == 0)
+			return LSP_NONE;
+		end = find(r->buf, r->len, "\r\n\r\n");
+		if (!strncasecmp(r->buf, "Content-", r->len < 8 ? r->len : 8) &&
+		    (end || r->len <= MAX_HEADER))
+			break;
+		if (!resync(r, &report))
+			return LSP_NONE;
+		if (report)
+			return LSP_BAD_HEADER;
+	}
 	if (!end)
-		return r->len > MAX_HEADER ? resync(r) : LSP_NONE;
+		return LSP_NONE;
 	r->garbage = false;
 	hlen = (size_t)(end - r->buf) + 4;
 	n = content_length(r->buf, hlen - 4);
 	if (n < 0) {
 		drop(r, hlen);
+		r->garbage = true; /* its body, if any, is not reported again */
 		return LSP_BAD_HEADER;
 	}
 	if (n > MAX_BODY) {
