@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"  --show-suppressed      keep NOLINT-suppressed findings, marked\n"
 	"  -j, --jobs N           analyse N files at once (default: online CPUs)\n"
 	"  --quiet                no summary line on stderr\n"
+	"  --lsp                  serve the Language Server Protocol on stdin/stdout\n"
+	"                         (editors: findings on the unsaved buffer while typing)\n"
 	"  --list-rules           list the rules\n"
 	"  --explain ID           what a rule finds, why it matters, how to fix it\n"
 	"  --version, --help      what they say\n"
@@ -132,6 +134,8 @@ static bool flag(vt_options *o, const char *a)
 		list_rules();
 	} else if (!strcmp(a, "--all")) {
 		o->all = true;
+	} else if (!strcmp(a, "--lsp")) {
+		o->lsp = true;
 	} else if (!strcmp(a, "--quiet")) {
 		o->quiet = true;
 	} else if (!strcmp(a, "--show-suppressed")) {
@@ -198,7 +202,9 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 	}
 	for (i++; i < argc; i++)
 		vec_push(&o->args, xstrdup(argv[i]));
-	if (!o->files.len && !o->all)
+	if (o->lsp && (o->files.len || o->all))
+		usage_error("%s", "--lsp takes no files: the editor names them");
+	if (!o->files.len && !o->all && !o->lsp)
 		usage_error("%s", "no input files (name some, or --all with a compilation database)");
 	if (o->files.len && o->all)
 		usage_error("%s", "--all takes no files");

@@ -16,7 +16,7 @@ typedef struct vt_options {
 	const char *build_path;      /* -p */
 	const char *config;          /* --config */
 	const char *baseline;        /* --baseline */
-	bool all, quiet, show_suppressed, parse_only;
+	bool all, quiet, show_suppressed, parse_only, lsp;
 	int jobs;
 	bool enabled[VT_NRULES];
 	bool rules_set[VT_NRULES];   /* --enable/--disable said so: beats the config */

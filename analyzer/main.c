@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lsp.h"
 
 /* Configurations read so far: each file's nearest .vtlint.json is read once. */
 typedef struct configs {
@@ -273,6 +274,12 @@ int main(int argc, char **argv)
 	int status, worst;
 
 	vt_parse_args(&o, argc, argv);
+	if (o.lsp) {
+		status = vt_lsp_serve(STDIN_FILENO, STDOUT_FILENO, o.args.data, (int)o.args.len);
+		vt_config_free(cs.fallback);
+		vt_options_free(&o);
+		return status;
+	}
 	status = prepare(&o, &cs, &cmds, &all);
 	worst = analyze_all(&o, &cmds, &all);
 	status = worst > status ? worst : status;
