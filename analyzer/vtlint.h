@@ -379,5 +379,25 @@ typedef struct vt_format_opts {
 
 void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o);
 int vt_format_json(FILE *out, const vt_findings *fs);
+/* SARIF 2.1.0; files under srcroot (NULL: the current directory) relative to %SRCROOT%. */
+int vt_format_sarif(FILE *out, const vt_findings *fs, const char *srcroot);
+
+/* docs/rules/VT00N.md, embedded at build time (rulehelp.cmake); NULL when missing. */
+extern const char *const vt_rule_help_markdown[VT_NRULES];
+
+/* ---- fingerprint.c: GitHub's primaryLocationLineHash ---------------------------- */
+
+#define VT_LINE_HASH_SIZE 32 /* "hex:N" and its NUL */
+
+typedef struct vt_line_hashes vt_line_hashes;
+
+vt_line_hashes *vt_line_hashes_text(const char *text, size_t len);
+vt_line_hashes *vt_line_hashes_file(const char *path); /* NULL when unreadable */
+/* Line (from 1)'s hash into buf; false past the end of the file. */
+bool vt_line_hashes_get(const vt_line_hashes *h, unsigned line, char buf[VT_LINE_HASH_SIZE]);
+size_t vt_line_hashes_count(const vt_line_hashes *h);
+void vt_line_hashes_free(vt_line_hashes *h);
+/* One line's hash, allocated; NULL when the file cannot be read or is shorter. */
+char *vt_line_hash(const char *path, unsigned line);
 
 #endif /* VTLINT_H */
