@@ -63,6 +63,7 @@ typedef struct L {
 	VEC(int) temps_live;   /* temporaries of the full expressions being lowered */
 	VEC(int) temps_free;
 	int cond_mark;         /* >= 0: a statement's condition; drop temps at its branch */
+	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
 } L;
 
 static void stmt(L *l, CXCursor c);
@@ -508,14 +509,28 @@ static bool declared_noreturn(CXCursor decl)
 	return r;
 }
 
-/* abort(), exit(), _Noreturn and __attribute__((noreturn)) functions end a path. */
-static bool is_noreturn(CXCursor fn)
+static bool noreturn_uncached(CXCursor fn)
 {
 	CXCursor def = clang_getCursorDefinition(fn);
 
 	return name_is(fn, noreturn_names) || declared_noreturn(fn) ||
 	       declared_noreturn(clang_getCanonicalCursor(fn)) ||
 	       (!clang_Cursor_isNull(def) && declared_noreturn(def));
+}
+
+/* abort(), exit(), _Noreturn and __attribute__((noreturn)) functions end a path. */
+static bool is_noreturn(L *l, CXCursor fn)
+{
+	CXCursor canon = clang_getCanonicalCursor(fn);
+	unsigned h = clang_hashCursor(canon);
+	struct callee_fact f;
+
+	for (size_t i = 0; i < l->callees.len; i++)
+		if (l->callees.data[i].hash == h && clang_equalCursors(l->callees.data[i].decl, canon))
+			return l->callees.data[i].noreturn;
+	f = (struct callee_fact){ .hash = h, .decl = canon, .noreturn = noreturn_uncached(fn) };
+	vec_push(&l->callees, f);
+	return f.noreturn;
 }
 
 /* ---- addresses ------------------------------------------------------------------- */
@@ -682,7 +697,7 @@ static int call(L *l, CXCursor c)
 	if (cursor_is_vtask(c))
 		r = birth(l, c, direct ? intern(l, callee) : "a call through a pointer",
 			  what == RT_DONE_MAKER ? BIRTH_DONE : 0);
-	if (direct && is_noreturn(callee))
+	if (direct && is_noreturn(l, callee))
 		l->cur = DEAD;
 	free(name);
 	return r;
@@ -1807,6 +1822,7 @@ static void lower_free(L *l)
 	free(l->targets.data);
 	free(l->temps_live.data);
 	free(l->temps_free.data);
+	free(l->callees.data);
 }
 
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
