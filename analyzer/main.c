@@ -229,6 +229,8 @@ static void write_report(const vt_options *o, const vt_findings *fs)
 		fatal("cannot write %s", o->output);
 	if (o->format == FMT_JSON) {
 		vt_format_json(out, fs);
+	} else if (o->format == FMT_SARIF) {
+		vt_format_sarif(out, fs, NULL);
 	} else {
 		fo.color = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 		fo.show_source = fo.color;

@@ -40,15 +40,15 @@ const char *vt_subject(const vt_op_view *op, char *buf, size_t n)
 	return buf;
 }
 
-/* --explain: the rule's help, as docs/rules/VT00N.md says it in full. */
+/* --explain: the rule's page (docs/rules/VT00N.md, embedded at build time). */
 const char *vt_rule_explanation(int rule)
 {
-	static char buf[VT_NRULES][1024];
+	static char buf[VT_NRULES][512];
 
+	if (vt_rule_help_markdown[rule])
+		return vt_rule_help_markdown[rule];
 	if (!buf[rule][0])
-		snprintf(buf[rule], sizeof buf[rule], "%s %s\n\n%s\n\nSuppress one finding with "
-			 "// NOLINT(%s), or the rule with --disable %s.\n", vt_rules[rule].id,
-			 vt_rules[rule].name, vt_rules[rule].summary, vt_rules[rule].id,
-			 vt_rules[rule].id);
+		snprintf(buf[rule], sizeof buf[rule], "%s %s\n\n%s\n", vt_rules[rule].id,
+			 vt_rules[rule].name, vt_rules[rule].summary);
 	return buf[rule];
 }

@@ -92,6 +92,14 @@ run --quiet --baseline "$WORK/base.json" "$WORK/b.c" -- -I"$INC"
 check "baseline: a new finding is reported" test $rc -eq 1
 check "baseline: only the new one" test "$(printf '%s\n' "$out" | grep -c warning)" -eq 1
 check "baseline: at its line" has "$out" "b.c:12:"
+cp "$DATA/double.c" "$WORK/s.c"
+run --quiet --format sarif -o "$WORK/base.sarif" "$WORK/s.c" -- -I"$INC"
+check "sarif written" grep -q '"ruleId":[[:space:]]*"VT001"' "$WORK/base.sarif"
+{ printf '\n\n'; cat "$DATA/double.c"; } >"$WORK/s.c"
+run --quiet --baseline "$WORK/base.sarif" "$WORK/s.c" -- -I"$INC"
+check "SARIF baseline: moved finding is old" test $rc -eq 0 -a -z "$out"
+run --explain unconsumed-vtask
+check "--explain prints the rule's page" has "$out" "# VT005 unconsumed-vtask"
 printf 'nonsense' >"$WORK/bad.json"
 run --quiet --baseline "$WORK/bad.json" "$DATA/clean.c" -- -I"$INC"
 check "bad baseline exits 2" test $rc -eq 2
