@@ -221,12 +221,18 @@ static bool ident_byte(unsigned char c)
 	return isalnum(c) || c == '_' || c >= 0x80;
 }
 
-/* Where the token starting at byte b ends: an identifier or number, a literal, or one character. */
+/*
+ * Where the token at byte b ends: an identifier or number (with a leading
+ * & or *), a string or character literal, or else one character.
+ */
 static size_t token_end(const char *s, size_t len, size_t b)
 {
 	size_t e = b + 1;
 	char q = s[b];
 
+	/* "&v" and "*p" as one token: a note at an address taken marks the variable */
+	if ((q == '&' || q == '*') && e < len && ident_byte((unsigned char)s[e]))
+		q = s[e++];
 	if (ident_byte((unsigned char)q)) {
 		while (e < len && ident_byte((unsigned char)s[e]))
 			e++;
@@ -342,9 +348,6 @@ static cJSON *rule_descriptor(int i)
 	help = cJSON_AddObjectToObject(r, "help");
 	cJSON_AddStringToObject(help, "text", md ? md : vt_rule_explanation(i));
 	cJSON_AddStringToObject(help, "markdown", md ? md : vt_rule_explanation(i));
-	text = xasprintf(INFORMATION_URI "/blob/main/docs/rules/%s.md", vt_rules[i].id);
-	cJSON_AddStringToObject(r, "helpUri", text);
-	free(text);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "defaultConfiguration"), "level",
 				"warning");
 	props = cJSON_AddObjectToObject(r, "properties");
