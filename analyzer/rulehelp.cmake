@@ -42,11 +42,15 @@ set(VT_RULEHELP_SCRIPT ${CMAKE_CURRENT_LIST_FILE})
 set(VT_RULEHELP_C ${CMAKE_CURRENT_BINARY_DIR}/rulehelp.c)
 # CONFIGURE_DEPENDS: a document added later is noticed by the next build.
 file(GLOB VT_RULE_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/rules/VT*.md)
+# Which documents exist, rewritten only when that changes: a document removed
+# must regenerate rulehelp.c too, and a missing file alone would not.
+file(CONFIGURE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/rulehelp.list CONTENT "${VT_RULE_DOCS}\n")
 add_custom_command(OUTPUT ${VT_RULEHELP_C}
   COMMAND ${CMAKE_COMMAND} -DHEADER=${CMAKE_CURRENT_SOURCE_DIR}/vtlint.h
           -DDOCS=${PROJECT_SOURCE_DIR}/docs/rules -DOUT=${VT_RULEHELP_C}
           -P ${VT_RULEHELP_SCRIPT}
-  DEPENDS ${VT_RULE_DOCS} ${VT_RULEHELP_SCRIPT} ${CMAKE_CURRENT_SOURCE_DIR}/vtlint.h
+  DEPENDS ${VT_RULE_DOCS} ${CMAKE_CURRENT_BINARY_DIR}/rulehelp.list ${VT_RULEHELP_SCRIPT}
+          ${CMAKE_CURRENT_SOURCE_DIR}/vtlint.h
   COMMENT "Embedding docs/rules/*.md in vtlint"
   VERBATIM)
 target_sources(vtlint_core PRIVATE ${VT_RULEHELP_C})
