@@ -11,8 +11,9 @@ CMAKE_ARGS ?=
 
 all: build
 
+# node and npm: the tests validate vtlint's SARIF with the SARIF Multitool.
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh --with-node
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null

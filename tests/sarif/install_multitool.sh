@@ -2,8 +2,8 @@
 # install_multitool.sh DIR: installs the SARIF Multitool (npm package
 # @microsoft/sarif-multitool, a self-contained linux-x64 binary of about
 # 96 MB) under DIR and prints the path of its binary.  Nothing is fetched
-# when DIR already has it.  Exits 77 (ctest's "skipped") when npm is not
-# installed: scripts/deps.sh --with-node installs nodejs and npm on Debian.
+# when DIR already has it.  Fails when npm is not installed: `make test`
+# runs scripts/deps.sh --with-node, which installs nodejs and npm on Debian.
 set -eu
 
 dir=${1:?usage: install_multitool.sh DIR}
@@ -13,7 +13,7 @@ bin=$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ ! -f "$bin" ]; then
 	if ! command -v npm >/dev/null 2>&1; then
 		echo "install_multitool: npm is not installed (apt-get install nodejs npm)" >&2
-		exit 77
+		exit 1
 	fi
 	mkdir -p "$dir"
 	# A package.json of its own keeps npm from walking up to some other project's.

@@ -7,7 +7,7 @@
 # --rule-kind "Sarif;Ghas" (GitHub's own rules too), where any error fails,
 # and with check_sarif for the fields cli.md promises.  The Multitool exits
 # 0 even when it reports errors, so its log and its output are read instead.
-# Exits 77 (skipped) only when npm is missing, so the Multitool cannot be had.
+# Fails when the Multitool cannot be had: a skipped validation hides broken SARIF.
 set -u
 
 # absolute paths: the cases below run from other directories
