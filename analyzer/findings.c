@@ -34,6 +34,35 @@ void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col
 	vec_push(&fs->errors, e);
 }
 
+/* A deep copy of f into fs, its places moved by delta lines (a function that moved). */
+void vt_copy_finding(vt_findings *fs, const vt_finding *f, int delta)
+{
+	vt_loc at = f->loc;
+	vt_finding *c;
+
+	at.line = (unsigned)((int)at.line + delta);
+	c = vt_add_finding(fs, f->rule, at, xstrdup(f->message));
+	c->level = f->level;
+	c->suppressed = f->suppressed;
+	for (size_t i = 0; i < f->notes.len; i++) {
+		vt_loc n = f->notes.data[i].loc;
+
+		n.line = (unsigned)((int)n.line + delta);
+		vt_add_note(c, n, f->notes.data[i].message);
+	}
+}
+
+/* Frees the findings past the first n. */
+void vt_findings_truncate(vt_findings *fs, size_t n)
+{
+	vt_findings tail = { 0 };
+
+	for (size_t i = n; i < fs->items.len; i++)
+		vec_push(&tail.items, fs->items.data[i]);
+	fs->items.len = n;
+	vt_findings_free(&tail);
+}
+
 static int finding_cmp(const void *pa, const void *pb)
 {
 	const vt_finding *a = pa, *b = pb;

@@ -213,9 +213,24 @@ static void unit_free(unit *u)
 	free(u->names.data);
 }
 
-/* Diagnostics, then every function of the main file: the part a reparse shares. */
+struct memo;
+static void analyze_with_memo(unit *u, struct memo *m, const char *text, size_t len);
+
+static void analyze_main_fns(unit *u)
+{
+	for (size_t i = 0; i < u->fns.len; i++)
+		if (u->fns.data[i].in_main && u->fns.data[i].state == FN_TODO)
+			analyze_fn(u, i);
+}
+
+/*
+ * Diagnostics, then every function of the main file: the part a reparse
+ * shares.  With a memo (an editor's session), unchanged functions are not
+ * analysed again.
+ */
 static int analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
-		      const vt_unit_opts *o, vt_findings *out)
+		      const vt_unit_opts *o, vt_findings *out, struct memo *m,
+		      const char *text, size_t len)
 {
 	unit u = { .env = { .tu = tu, .loc = env_loc, .summary = env_summary,
 			    .config = o->config },
@@ -227,9 +242,10 @@ static int analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		status = 2;
 	else if (!o->parse_only)
 		clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
-	for (size_t i = 0; i < u.fns.len; i++)
-		if (u.fns.data[i].in_main && u.fns.data[i].state == FN_TODO)
-			analyze_fn(&u, i);
+	if (m && !status)
+		analyze_with_memo(&u, m, text, len);
+	else
+		analyze_main_fns(&u);
 	unit_free(&u);
 	return status;
 }
@@ -251,9 +267,224 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		vt_add_error(out, name, 0, 0, "libclang could not parse this file (error %d)", err);
 		return 2;
 	}
-	status = analyze_tu(tu, path, name, o, out);
+	status = analyze_tu(tu, path, name, o, out, NULL, NULL, 0);
 	clang_disposeTranslationUnit(tu);
 	return status;
+}
+
+/* ---- editor sessions: what an edit leaves unchanged is not analysed again ------------ */
+
+/*
+ * A function's findings depend on its own text, on everything outside the
+ * function bodies (macros, types, declarations) and on its callees'
+ * summaries.  So, when only bodies changed, an unchanged function keeps its
+ * findings (moved with it) and its summary; if a changed function's summary
+ * changed too, everything is analysed again.
+ */
+typedef struct fn_memo {
+	char *name;
+	uint64_t key;        /* its text */
+	unsigned line, end;  /* where it was */
+	vt_findings found;
+	vt_summary sum;
+} fn_memo;
+
+typedef struct memo {
+	uint64_t outside;    /* the text outside every main-file function */
+	VEC(fn_memo) fns;
+} memo;
+
+typedef struct fn_key {
+	uint64_t key;
+	unsigned line, end;
+	char *name;
+} fn_key;
+
+static uint64_t fnv(uint64_t h, const char *p, size_t n)
+{
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	return h;
+}
+
+static bool fn_place(CXCursor def, unsigned *start, unsigned *end, unsigned *line,
+		     unsigned *last)
+{
+	CXSourceRange r = clang_getCursorExtent(def);
+	CXFile a, b;
+
+	clang_getFileLocation(clang_getRangeStart(r), &a, line, NULL, start);
+	clang_getFileLocation(clang_getRangeEnd(r), &b, last, NULL, end);
+	return a && b && clang_File_isEqual(a, b);
+}
+
+/* Each main function's key, and the hash of the text outside them (0: unusable). */
+static uint64_t keys_of(unit *u, const char *text, size_t len, fn_key *keys)
+{
+	uint64_t outside = 1469598103934665603ULL;
+	size_t pos = 0;
+
+	for (size_t i = 0; i < u->fns.len; i++) {
+		unsigned start, end, line, last;
+		CXString n;
+
+		if (!u->fns.data[i].in_main)
+			continue;
+		if (!fn_place(u->fns.data[i].def, &start, &end, &line, &last) || start < pos ||
+		    end > len)
+			return 0;
+		outside = fnv(outside, text + pos, start - pos);
+		n = clang_getCursorSpelling(u->fns.data[i].def);
+		keys[i] = (fn_key){ .key = fnv(1469598103934665603ULL, text + start, end - start),
+				    .line = line, .end = last,
+				    .name = xstrdup(clang_getCString(n)) };
+		clang_disposeString(n);
+		pos = end;
+	}
+	return fnv(outside, text + pos, len - pos) | 1;
+}
+
+static fn_memo *memo_find(memo *m, const char *name)
+{
+	for (size_t i = 0; i < m->fns.len; i++)
+		if (!strcmp(m->fns.data[i].name, name))
+			return &m->fns.data[i];
+	return NULL;
+}
+
+static size_t main_count(const unit *u)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < u->fns.len; i++)
+		n += u->fns.data[i].in_main;
+	return n;
+}
+
+static vt_summary copy_summary(const vt_summary *s)
+{
+	vt_summary c = { .nparams = s->nparams };
+
+	c.param = xcalloc((size_t)s->nparams + 1, sizeof *c.param);
+	if (s->nparams)
+		memcpy(c.param, s->param, (size_t)s->nparams * sizeof *c.param);
+	return c;
+}
+
+static bool same_summary(const vt_summary *a, const vt_summary *b)
+{
+	if (a->nparams != b->nparams)
+		return false;
+	for (int i = 0; i < a->nparams; i++) {
+		const vt_param_sum *x = &a->param[i], *y = &b->param[i];
+
+		if (x->is_vtask != y->is_vtask || x->is_out != y->is_out ||
+		    x->inspect_only != y->inspect_only || x->outcomes != y->outcomes)
+			return false;
+	}
+	return true;
+}
+
+/* Unchanged functions: done, with their remembered summary and moved findings. */
+static void reuse(unit *u, memo *m, const fn_key *keys, bool *reused)
+{
+	for (size_t i = 0; i < u->fns.len; i++) {
+		fn_memo *fm = u->fns.data[i].in_main ? memo_find(m, keys[i].name) : NULL;
+
+		if (!fm || fm->key != keys[i].key)
+			continue;
+		reused[i] = true;
+		u->fns.data[i].state = FN_DONE;
+		u->fns.data[i].sum = copy_summary(&fm->sum);
+		for (size_t k = 0; k < fm->found.items.len; k++)
+			vt_copy_finding(u->out, &fm->found.items.data[k],
+					(int)keys[i].line - (int)fm->line);
+	}
+}
+
+/* A changed function whose summary changed: its callers' findings may change. */
+static bool summaries_moved(unit *u, memo *m, const fn_key *keys, const bool *reused)
+{
+	for (size_t i = 0; i < u->fns.len; i++) {
+		fn_memo *fm = u->fns.data[i].in_main ? memo_find(m, keys[i].name) : NULL;
+
+		if (u->fns.data[i].in_main && !reused[i] &&
+		    (!fm || !same_summary(&fm->sum, &u->fns.data[i].sum)))
+			return true;
+	}
+	return false;
+}
+
+static void memo_clear(memo *m)
+{
+	for (size_t i = 0; i < m->fns.len; i++) {
+		free(m->fns.data[i].name);
+		vt_findings_free(&m->fns.data[i].found);
+		vt_summary_free(&m->fns.data[i].sum);
+	}
+	m->fns.len = 0;
+}
+
+static void remember(unit *u, memo *m, fn_key *keys, size_t first, uint64_t outside)
+{
+	memo_clear(m);
+	m->outside = outside;
+	for (size_t i = 0; i < u->fns.len; i++) {
+		fn_memo fm = { 0 };
+
+		if (!u->fns.data[i].in_main)
+			continue;
+		fm = (fn_memo){ .name = keys[i].name, .key = keys[i].key, .line = keys[i].line,
+				.end = keys[i].end, .sum = copy_summary(&u->fns.data[i].sum) };
+		keys[i].name = NULL;
+		for (size_t k = first; k < u->out->items.len; k++) {
+			const vt_finding *f = &u->out->items.data[k];
+
+			if (f->loc.line >= fm.line && f->loc.line <= fm.end && !strcmp(f->loc.file, u->name))
+				vt_copy_finding(&fm.found, f, 0);
+		}
+		vec_push(&m->fns, fm);
+	}
+}
+
+static void forget_analysis(unit *u, size_t first)
+{
+	vt_findings_truncate(u->out, first);
+	for (size_t i = 0; i < u->fns.len; i++) {
+		vt_summary_free(&u->fns.data[i].sum);
+		memset(&u->fns.data[i].sum, 0, sizeof u->fns.data[i].sum);
+		u->fns.data[i].state = FN_TODO;
+	}
+}
+
+static void analyze_with_memo(unit *u, memo *m, const char *text, size_t len)
+{
+	fn_key *keys = xcalloc(u->fns.len + 1, sizeof *keys);
+	bool *reused = xcalloc(u->fns.len + 1, sizeof *reused);
+	size_t first = u->out->items.len;
+	uint64_t outside = keys_of(u, text, len, keys);
+
+	if (outside && outside == m->outside && main_count(u) == m->fns.len)
+		reuse(u, m, keys, reused);
+	analyze_main_fns(u);
+	if (outside && summaries_moved(u, m, keys, reused)) {
+		bool any = false;
+
+		for (size_t i = 0; i < u->fns.len; i++)
+			any |= reused[i];
+		if (any) { /* analyse everything, from the start */
+			forget_analysis(u, first);
+			analyze_main_fns(u);
+		}
+	}
+	if (outside)
+		remember(u, m, keys, first, outside);
+	else
+		memo_clear(m), m->outside = 0;
+	for (size_t i = 0; i < u->fns.len; i++)
+		free(keys[i].name);
+	free(keys);
+	free(reused);
 }
 
 /* ---- editor sessions: unsaved buffers, kept units, reparses ------------------------ */
@@ -262,6 +493,7 @@ typedef struct open_unit {
 	char *path;
 	CXTranslationUnit tu;
 	vt_strings args;
+	memo memo;
 } open_unit;
 
 struct vt_session {
@@ -279,6 +511,8 @@ vt_session *vt_session_new(void)
 
 static void close_unit(open_unit *u)
 {
+	memo_clear(&u->memo);
+	free(u->memo.fns.data);
 	clang_disposeTranslationUnit(u->tu);
 	for (size_t i = 0; i < u->args.len; i++)
 		free(u->args.data[i]);
@@ -345,7 +579,7 @@ int vt_session_analyze(vt_session *s, const char *path, const char *name, const 
 		vt_add_error(out, name, 0, 0, "libclang could not parse this file");
 		return 2;
 	}
-	return analyze_tu(u->tu, path, name, o, out);
+	return analyze_tu(u->tu, path, name, o, out, &u->memo, text, len);
 }
 
 void vt_session_close(vt_session *s, const char *path)

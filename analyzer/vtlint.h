@@ -131,6 +131,8 @@ void vt_add_note(vt_finding *f, vt_loc loc, const char *message);
 void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void vt_findings_sort(vt_findings *fs);
+void vt_copy_finding(vt_findings *fs, const vt_finding *f, int delta);
+void vt_findings_truncate(vt_findings *fs, size_t n);
 void vt_findings_move(vt_findings *dst, vt_findings *src);
 void vt_findings_free(vt_findings *fs);
 

@@ -57,6 +57,56 @@ START_TEST(unsaved_text_and_edits)
 }
 END_TEST
 
+static size_t lines_of(vt_session *s, const char *path, const char *text, unsigned *lines)
+{
+	vt_unit_opts o = { .args = args, .nargs = 1, .flow = { .enabled = { 1, 1, 1, 1, 1 },
+							       .max_states = 64 } };
+	vt_findings fs = { 0 };
+	size_t n;
+
+	ck_assert_int_eq(vt_session_analyze(s, path, path, text, strlen(text), &o, &fs), 0);
+	vt_findings_sort(&fs);
+	n = fs.items.len;
+	for (size_t i = 0; i < n && i < 4; i++)
+		lines[i] = fs.items.data[i].loc.line;
+	vt_findings_free(&fs);
+	return n;
+}
+
+/* An edit in g moves f down: f, not analysed again, reports at its new line. */
+START_TEST(unchanged_functions_move_with_edits)
+{
+	static const char *const versions[] = {
+		"#include <vtask.h>\nvtask fetch(void);\n"
+		"int g(void) { return 0; }\n"
+		"int f(void) { vtask v = fetch(); vtask_await(v, 0); return vtask_await(v, 0); }\n",
+		"#include <vtask.h>\nvtask fetch(void);\n"
+		"int g(void) {\n\n return 1; }\n"
+		"int f(void) { vtask v = fetch(); vtask_await(v, 0); return vtask_await(v, 0); }\n",
+		"#include <vtask.h>\nvtask fetch(void);\n"
+		"int g(void) {\n\n return 1; }\n"
+		"int f(void) { vtask v = fetch(); return vtask_await(v, 0); }\n",
+		"#include <vtask.h>\nvtask fetch(void);\n"
+		"int g(void) {\n\n fetch(); return 1; }\n"
+		"int f(void) { vtask v = fetch(); return vtask_await(v, 0); }\n",
+	};
+	vt_session *s = vt_session_new();
+	const char *path = "/tmp/vtlint-session-memo.c";
+	unsigned at[4];
+
+	ck_assert_uint_eq(lines_of(s, path, versions[0], at), 1);
+	ck_assert_uint_eq(at[0], 4);
+	ck_assert_uint_eq(lines_of(s, path, versions[1], at), 1);   /* f reused, moved */
+	ck_assert_uint_eq(at[0], 6);
+	ck_assert_uint_eq(lines_of(s, path, versions[2], at), 0);   /* f fixed */
+	ck_assert_uint_eq(lines_of(s, path, versions[3], at), 1);   /* g now faulty */
+	ck_assert_uint_eq(at[0], 5);
+	ck_assert_uint_eq(lines_of(s, path, versions[0], at), 1);   /* back again */
+	ck_assert_uint_eq(at[0], 4);
+	vt_session_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("session");
@@ -66,6 +116,7 @@ int main(void)
 
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, unsaved_text_and_edits);
+	tcase_add_test(t, unchanged_functions_move_with_edits);
 	suite_add_tcase(s, t);
 	r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
