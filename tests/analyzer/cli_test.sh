@@ -51,6 +51,11 @@ run "$DATA/broken.c" "$DATA/double.c" -- -I"$INC"
 check "broken exits 2" test $rc -eq 2
 check "compiler error shown" has "$err" "broken.c:3:"
 check "findings kept after a broken file" has "$out" "double.c:7:9"
+printf 'ELF\001\000\000binary' >"$WORK/prog.c"
+run "$WORK/prog.c" "$DATA/double.c" -- -I"$INC"
+check "binary file exits 2" test $rc -eq 2
+check "binary file named" has "$err" "prog.c: error: is a binary file"
+check "findings kept after a binary file" has "$out" "double.c:7:9"
 run "$DATA/double.c" -- -I/nonexistent
 check "missing include exits 2" test $rc -eq 2
 check "missing include named" has "$err" "'vtask.h' file not found"
