@@ -7,13 +7,16 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test test-plain test-asan bench clean
+.PHONY: all deps test-deps build run test test-plain test-asan bench clean
 
 all: build
 
-# node and npm: the tests validate vtlint's SARIF with the SARIF Multitool.
 deps:
-	@sh scripts/deps.sh --with-node
+	@sh scripts/deps.sh
+
+# What only the tests need: node and npm (SARIF Multitool) and Neovim (an LSP client).
+test-deps:
+	@sh scripts/deps.sh --tests
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
@@ -26,10 +29,10 @@ run: build
 
 test: test-plain test-asan
 
-test-plain: build
+test-plain: build test-deps
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: deps
+test-asan: deps test-deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVT_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@# use_sigaltstack=0: libclang's own worker threads (preamble builds) set

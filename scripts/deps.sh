@@ -5,7 +5,9 @@
 set -eu
 
 pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libcjson-dev check valgrind"
-[ "${1:-}" = "--with-node" ] && pkgs="$pkgs nodejs npm"
+# --tests: what the tests need beyond the build: node and npm (the SARIF
+# Multitool validates vtlint's SARIF) and Neovim (a real editor's LSP client).
+[ "${1:-}" = "--tests" ] && pkgs="$pkgs nodejs npm neovim"
 
 missing=""
 for p in $pkgs; do

@@ -3,7 +3,7 @@
 # @microsoft/sarif-multitool, a self-contained linux-x64 binary of about
 # 96 MB) under DIR and prints the path of its binary.  Nothing is fetched
 # when DIR already has it.  Fails when npm is not installed: `make test`
-# runs scripts/deps.sh --with-node, which installs nodejs and npm on Debian.
+# runs scripts/deps.sh --tests, which installs nodejs and npm on Debian.
 set -eu
 
 dir=${1:?usage: install_multitool.sh DIR}
