@@ -1026,6 +1026,30 @@ static int cast(L *l, CXCursor c)
 	return cursor_is_vtask(c) ? r : -1;
 }
 
+/* GNU `({ ...; v; })`: its value is a copy of the last expression's. */
+static int stmt_expr(L *l, CXCursor c)
+{
+	cursors k = kids(c);
+	int r = k.len ? compound(l, k.data[0], true) : -1;
+
+	free(k.data);
+	return r;
+}
+
+/* &&label: a computed goto may reach the label; its LabelRef child names it. */
+static void addr_label(L *l, CXCursor c)
+{
+	cursors k = kids(c);
+	CXCursor lab = k.len ? clang_getCursorReferenced(k.data[0]) : clang_getNullCursor();
+	label pending = { .stmt = lab, .block = -1, .scope = -1, .addr_taken = true };
+
+	free(k.data);
+	for (size_t i = 0; i < l->labels.len; i++)
+		if (same_label(l->labels.data[i].stmt, lab))
+			l->labels.data[i].addr_taken = true;
+	vec_push(&l->labels, pending);
+}
+
 /* An expression in value context; returns the variable holding its vtask, or -1. */
 static int expr(L *l, CXCursor c)
 {
@@ -1050,43 +1074,22 @@ static int expr(L *l, CXCursor c)
 		return binary(l, c);
 	case CXCursor_ConditionalOperator:
 		return conditional_value(l, c);
-	case CXCursor_StmtExpr: {
-		cursors k = kids(c);
-		int r = k.len ? compound(l, k.data[0], true) : -1;
-
-		free(k.data);
-		return r;
-	}
+	case CXCursor_StmtExpr:
+		return stmt_expr(l, c);
 	case CXCursor_InitListExpr:
 		if (!cursor_is_vtask(c))
 			init_list(l, c);
 		return -1;
-	case CXCursor_CompoundLiteralExpr: {
-		cursors k = kids(c);
-
-		for (size_t i = 0; i < k.len; i++)
-			if (clang_isExpression(kind(k.data[i])))
-				expr(l, k.data[i]);
-		free(k.data);
+	case CXCursor_CompoundLiteralExpr:
+		exprs(l, c);
 		return -1;
-	}
 	case CXCursor_UnaryExpr:       /* sizeof, _Alignof: operands never evaluated */
 	case CXCursor_IntegerLiteral: case CXCursor_FloatingLiteral:
 	case CXCursor_StringLiteral: case CXCursor_CharacterLiteral:
 		return -1;
-	case CXCursor_AddrLabelExpr: { /* &&label: its LabelRef child names the label */
-		cursors k = kids(c);
-		CXCursor lab = k.len ? clang_getCursorReferenced(k.data[0]) : clang_getNullCursor();
-
-		free(k.data);
-
-		for (size_t i = 0; i < l->labels.len; i++)
-			if (same_label(l->labels.data[i].stmt, lab))
-				l->labels.data[i].addr_taken = true;
-		label pending = { .stmt = lab, .block = -1, .scope = -1, .addr_taken = true };
-		vec_push(&l->labels, pending);
+	case CXCursor_AddrLabelExpr:
+		addr_label(l, c);
 		return -1;
-	}
 	default:
 		exprs(l, c);
 		return -1;
