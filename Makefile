@@ -33,7 +33,8 @@ test-plain: build test-deps
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan: deps test-deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVT_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DVT_SANITIZE=ON \
+		-DVT_MULTITOOL_DIR=$(CURDIR)/$(BUILD)/multitool $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@# use_sigaltstack=0: libclang's own worker threads (preamble builds) set
 	@# their signal stacks, and ASan aborts unmapping its own when they exit.

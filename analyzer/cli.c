@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"  --extra-arg-before ARG put ARG first in every compile command (repeatable)\n"
 	"  --format text|json|sarif  output format (default text)\n"
 	"  -o, --output FILE      write the report to FILE\n"
+	"  --srcroot DIR          SARIF: file URIs relative to DIR (default: $GITHUB_WORKSPACE,\n"
+	"                         else the current directory)\n"
 	"  --enable LIST          only these rules (ids or names, comma-separated)\n"
 	"  --disable LIST         not these rules\n"
 	"  --config FILE          configuration (default: nearest .vtlint.json)\n"
@@ -174,6 +176,8 @@ static bool option(vt_options *o, int argc, char **argv, int *i)
 		o->config = v;
 	else if ((v = valued("--baseline", argc, argv, i)))
 		o->baseline = v;
+	else if ((v = valued("--srcroot", argc, argv, i)))
+		o->srcroot = v;
 	else if ((v = valued("--explain", argc, argv, i)))
 		explain(v);
 	else if ((v = valued("-j", argc, argv, i)) || (v = valued("--jobs", argc, argv, i)))
@@ -202,6 +206,8 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 	}
 	for (i++; i < argc; i++)
 		vec_push(&o->args, xstrdup(argv[i]));
+	if (!o->srcroot && getenv("GITHUB_WORKSPACE") && *getenv("GITHUB_WORKSPACE"))
+		o->srcroot = getenv("GITHUB_WORKSPACE"); /* what code scanning maps URIs against */
 	if (o->lsp && (o->files.len || o->all))
 		usage_error("%s", "--lsp takes no files: the editor names them");
 	if (!o->files.len && !o->all && !o->lsp)

@@ -16,6 +16,7 @@ typedef struct vt_options {
 	const char *build_path;      /* -p */
 	const char *config;          /* --config */
 	const char *baseline;        /* --baseline */
+	const char *srcroot;         /* --srcroot: SARIF URIs relative to it */
 	bool all, quiet, show_suppressed, parse_only, lsp;
 	int jobs;
 	bool enabled[VT_NRULES];

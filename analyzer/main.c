@@ -230,7 +230,7 @@ static void write_report(const vt_options *o, const vt_findings *fs)
 	if (o->format == FMT_JSON) {
 		vt_format_json(out, fs);
 	} else if (o->format == FMT_SARIF) {
-		vt_format_sarif(out, fs, NULL);
+		vt_format_sarif(out, fs, o->srcroot);
 	} else {
 		fo.color = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 		fo.show_source = fo.color;

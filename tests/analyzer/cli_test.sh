@@ -103,6 +103,11 @@ check "sarif written" grep -q '"ruleId":[[:space:]]*"VT001"' "$WORK/base.sarif"
 { printf '\n\n'; cat "$DATA/double.c"; } >"$WORK/s.c"
 run --quiet --baseline "$WORK/base.sarif" "$WORK/s.c" -- -I"$INC"
 check "SARIF baseline: moved finding is old" test $rc -eq 0 -a -z "$out"
+mkdir -p "$WORK/repo/src"; cp "$DATA/double.c" "$WORK/repo/src/d.c"
+(cd "$WORK/repo/src" && "$VTLINT" --quiet --format sarif --srcroot "$WORK/repo" d.c -- -I"$INC" >"$WORK/root.sarif")
+check "--srcroot makes URIs relative to it" grep -q '"uri":[[:space:]]*"src/d.c"' "$WORK/root.sarif"
+(cd "$WORK/repo/src" && GITHUB_WORKSPACE="$WORK/repo" "$VTLINT" --quiet --format sarif d.c -- -I"$INC" >"$WORK/gh.sarif")
+check "GITHUB_WORKSPACE is the default source root" grep -q '"uri":[[:space:]]*"src/d.c"' "$WORK/gh.sarif"
 run --explain unconsumed-vtask
 check "--explain prints the rule's page" has "$out" "# VT005 unconsumed-vtask"
 printf 'nonsense' >"$WORK/bad.json"
