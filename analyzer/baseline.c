@@ -132,20 +132,16 @@ static bool from_sarif(vt_baseline *b, cJSON *root)
 
 vt_baseline *vt_baseline_load(const char *path, vt_findings *errs)
 {
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	size_t len;
+	char *text = vt_read_file(path, &len);
 	cJSON *root;
 	vt_baseline *b;
 
-	if (!f) {
+	if (!text) {
 		vt_add_error(errs, path, 0, 0, "cannot read the baseline: %s", strerror(errno));
 		return NULL;
 	}
-	len = getdelim(&text, &cap, '\0', f);
-	fclose(f);
-	root = len > 0 ? cJSON_ParseWithLength(text, (size_t)len) : NULL;
+	root = cJSON_ParseWithLength(text, len);
 	free(text);
 	b = xcalloc(1, sizeof *b);
 	if (!root || !(from_json(b, root) || from_sarif(b, root))) {

@@ -98,36 +98,23 @@ void vt_cmd_free(vt_cmd *c)
 
 /* ---- reading a database ------------------------------------------------------------- */
 
-static unsigned line_at(const char *text, const char *p)
-{
-	unsigned line = 1;
-
-	for (; text < p; text++)
-		line += *text == '\n';
-	return line;
-}
-
 /* libclang only says "cannot load": check the JSON first, to say where and what. */
 static bool valid_db(const char *json_path, vt_findings *errs)
 {
-	FILE *f = fopen(json_path, "rb");
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	size_t len;
+	char *text = vt_read_file(json_path, &len);
 	cJSON *root;
 	bool ok = true;
 
-	if (!f) {
+	if (!text) {
 		vt_add_error(errs, json_path, 0, 0, "cannot read: %s", strerror(errno));
 		return false;
 	}
-	len = getdelim(&text, &cap, '\0', f);
-	fclose(f);
-	root = len >= 0 ? cJSON_ParseWithLength(text, (size_t)len) : NULL;
+	root = cJSON_ParseWithLength(text, len);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
 
-		vt_add_error(errs, json_path, at && len >= 0 ? line_at(text, at) : 0, 0,
+		vt_add_error(errs, json_path, at ? vt_line_of(text, at) : 0, 0,
 			     "not valid JSON: a compilation database is an array of commands");
 		ok = false;
 	} else if (!cJSON_IsArray(root)) {

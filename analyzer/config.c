@@ -32,12 +32,9 @@ static unsigned line_of(const reader *r, const char *key)
 {
 	char *quoted = xasprintf("\"%s\"", key);
 	const char *at = strstr(r->text, quoted);
-	unsigned line = 1;
 
 	free(quoted);
-	for (const char *p = r->text; at && p < at; p++)
-		line += *p == '\n';
-	return at ? line : 0;
+	return at ? vt_line_of(r->text, at) : 0;
 }
 
 static void bad(reader *r, const char *key, const char *what)
@@ -137,25 +134,6 @@ static void read_root(reader *r, cJSON *root, vt_config *c)
 	}
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!f)
-		return NULL;
-	n = getdelim(&text, &cap, '\0', f);
-	fclose(f);
-	if (n < 0) {
-		free(text);
-		return xstrdup("");
-	}
-	*len = (size_t)n;
-	return text;
-}
-
 static vt_config *defaults(void)
 {
 	vt_config *c = xcalloc(1, sizeof *c);
@@ -169,7 +147,7 @@ static vt_config *defaults(void)
 vt_config *vt_config_load(const char *path, vt_findings *errs)
 {
 	size_t len = 0;
-	char *text = slurp(path, &len), *slash;
+	char *text = vt_read_file(path, &len), *slash;
 	reader r = { .path = path, .text = text, .errs = errs, .ok = true };
 	vt_config *c;
 	cJSON *root;
@@ -189,11 +167,8 @@ vt_config *vt_config_load(const char *path, vt_findings *errs)
 	root = cJSON_ParseWithLength(text, len);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
-		unsigned line = 1;
 
-		for (const char *p = text; at && p < at; p++)
-			line += *p == '\n';
-		vt_add_error(errs, path, line, 0, "not valid JSON");
+		vt_add_error(errs, path, at ? vt_line_of(text, at) : 1, 0, "not valid JSON");
 		r.ok = false;
 	} else {
 		read_root(&r, root, c);

@@ -175,35 +175,10 @@ vt_line_hashes *vt_line_hashes_text(const char *text, size_t len)
 	return r.out;
 }
 
-/* The whole file: sources are small, and NUL bytes must count like any other. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 8192, n = 0, got;
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = xmalloc(cap);
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 vt_line_hashes *vt_line_hashes_file(const char *path)
 {
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = vt_read_file(path, &len);
 	vt_line_hashes *h;
 
 	if (!text)

@@ -122,29 +122,11 @@ static char *absolute(const char *path)
 	return abs;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 8192, got;
-	char *text;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	text = xmalloc(cap + 1);
-	while ((got = fread(text + *len, 1, cap - *len, f)) > 0)
-		if ((*len += got) == cap)
-			text = xrealloc(text, (cap *= 2) + 1);
-	fclose(f);
-	text[*len] = 0;
-	return text;
-}
-
 static void read_text(source *s)
 {
 	size_t len;
 
-	s->text = slurp(s->file, &len);
+	s->text = vt_read_file(s->file, &len);
 	if (!s->text)
 		return;
 	s->hashes = vt_line_hashes_text(s->text, len);

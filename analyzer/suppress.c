@@ -163,19 +163,12 @@ bool vt_suppress_text(const char *text, const char *name, vt_findings *fs, bool 
 
 bool vt_suppress(const char *path, const char *name, vt_findings *fs, bool keep)
 {
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t cap = 0;
+	char *text = vt_read_file(path, NULL);
 	bool ok;
 
-	if (!f)
+	if (!text)
 		return true; /* the analysis already said why it could not read it */
-	if (getdelim(&text, &cap, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	ok = vt_suppress_text(text ? text : "", name, fs, keep);
+	ok = vt_suppress_text(text, name, fs, keep);
 	free(text);
 	return ok;
 }

@@ -1,4 +1,5 @@
 /* util.c: the few helpers every stage needs (cproc style). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,46 @@ char *xasprintf(const char *fmt, ...)
 		fatal("out of memory");
 	va_end(ap);
 	return s;
+}
+
+/* The whole file, NUL-terminated (*len without the NUL); NULL, errno set, when unreadable. */
+char *vt_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		cap = cap ? cap * 2 : 8192;
+		text = xrealloc(text, cap + 1);
+		got = fread(text + n, 1, cap - n, f);
+		n += got;
+	} while (n == cap);
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(text);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	text[n] = 0;
+	if (len)
+		*len = n;
+	return text;
+}
+
+/* The line (from 1) that p points into. */
+unsigned vt_line_of(const char *text, const char *p)
+{
+	unsigned line = 1;
+
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
 }
 
 int vt_loc_cmp(vt_loc a, vt_loc b)

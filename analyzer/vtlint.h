@@ -34,6 +34,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *vt_read_file(const char *path, size_t *len);
+unsigned vt_line_of(const char *text, const char *p);
 
 /* Growable array of T: VEC(int) v = {0}; vec_push(&v, 3); free(v.data). */
 #define VEC(T) struct { T *data; size_t len, cap; }
