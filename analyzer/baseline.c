@@ -32,39 +32,48 @@ static uint64_t fnv(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ULL; /* a separator: "ab","c" differs from "a","bc" */
 }
 
-/* The line's text without blanks: indentation changes do not make a finding new. */
-static char *line_text(const char *file, unsigned line)
+/* Line (from 1) of src without blanks: indentation changes do not make a finding new. */
+static char *line_text(const char *src, unsigned line)
 {
-	FILE *f = fopen(file, "r");
-	char *text = NULL, *out;
-	size_t cap = 0, n = 0;
-	unsigned i = 0;
+	const char *p = src, *end;
+	char *out;
+	size_t n = 0;
 
-	if (!f)
+	for (unsigned i = 1; p && i < line; i++)
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	if (!p)
 		return xstrdup("");
-	while (i < line && getline(&text, &cap, f) >= 0)
-		i++;
-	fclose(f);
-	out = xmalloc((text ? strlen(text) : 0) + 1);
-	for (const char *p = i == line && text ? text : ""; *p; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+	end = strchr(p, '\n');
+	end = end ? end : p + strlen(p);
+	out = xmalloc((size_t)(end - p) + 1);
+	for (; p < end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r')
 			out[n++] = *p;
 	out[n] = 0;
-	free(text);
 	return out;
 }
 
+/* One file's findings, sorted: each file is read once, not once per finding. */
 void vt_fingerprint_all(vt_findings *fs)
 {
 	VEC(uint64_t) seen = { 0 };
+	const char *file = NULL;
+	char *src = NULL;
 
 	for (size_t i = 0; i < fs->items.len; i++) {
 		vt_finding *f = &fs->items.data[i];
-		char *text = line_text(f->loc.file, f->loc.line);
-		uint64_t h = fnv(fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule].id),
-					 f->loc.file), f->message), text);
+		char *text;
+		uint64_t h;
 		unsigned n = 1;
 
+		if (!file || strcmp(file, f->loc.file)) {
+			free(src);
+			file = f->loc.file;
+			src = vt_read_file(file, NULL);
+		}
+		text = src ? line_text(src, f->loc.line) : xstrdup("");
+		h = fnv(fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule].id), f->loc.file),
+			    f->message), text);
 		for (size_t k = 0; k < seen.len; k++)
 			n += seen.data[k] == h;
 		vec_push(&seen, h);
@@ -73,6 +82,7 @@ void vt_fingerprint_all(vt_findings *fs)
 					: xasprintf("%016llx:%u", (unsigned long long)h, n);
 		free(text);
 	}
+	free(src);
 	free(seen.data);
 }
 
