@@ -91,12 +91,21 @@ static vt_op_view view(vt_rule_ctx *cx, const op *o, const vt_event *ev)
 	return v;
 }
 
-#define EACH_RULE(cx, hook, ...)                                                 \
-	do {                                                                     \
-		for (int r_ = 0; r_ < VT_NRULES; r_++)                           \
-			if ((cx)->opts->enabled[r_] && all_hooks[r_]->hook)       \
-				all_hooks[r_]->hook((cx), __VA_ARGS__);           \
-	} while (0)
+enum hook { HOOK_CONSUME, HOOK_INSPECT, HOOK_HANDOFF, HOOK_STORE, HOOK_LOST };
+
+/* Every enabled rule's hook h, in rule order. */
+static void call_hooks(vt_rule_ctx *cx, enum hook h, const vt_op_view *v, const vt_event *ev)
+{
+	for (int r = 0; r < VT_NRULES; r++) {
+		const vt_rule_hooks *k = all_hooks[r];
+		void (*const fns[])(vt_rule_ctx *, const vt_op_view *, const vt_event *) = {
+			k->consume, k->inspect, k->handoff, k->store, k->lost,
+		};
+
+		if (cx->opts->enabled[r] && fns[h])
+			fns[h](cx, v, ev);
+	}
+}
 
 static void param_seen(vt_rule_ctx *cx, const op *o, uint8_t what)
 {
@@ -124,7 +133,7 @@ static void release(vt_rule_ctx *cx, state *s, int var, const vt_event *ev)
 	if ((o->status & ST_LIVE) && !(o->flags & OP_MAYBE)) {
 		vt_op_view v = view(cx, o, NULL);
 
-		EACH_RULE(cx, lost, &v, ev);
+		call_hooks(cx, HOOK_LOST, &v, ev);
 	}
 	st_remove_op(s, site, gen);
 }
@@ -191,20 +200,6 @@ static void consumed(vt_rule_ctx *cx, state *s, op *o, const vt_event *ev, uint8
 			      (bit == OUT_HANDED ? ST_HANDED : ST_CONSUMED));
 }
 
-enum hook { HOOK_CONSUME, HOOK_INSPECT, HOOK_HANDOFF };
-
-static void call_hooks(vt_rule_ctx *cx, enum hook h, const vt_op_view *v, const vt_event *ev)
-{
-	for (int r = 0; r < VT_NRULES; r++) {
-		const vt_rule_hooks *k = all_hooks[r];
-		void (*fn)(vt_rule_ctx *, const vt_op_view *, const vt_event *) =
-			h == HOOK_CONSUME ? k->consume : h == HOOK_INSPECT ? k->inspect : k->handoff;
-
-		if (cx->opts->enabled[r] && fn)
-			fn(cx, v, ev);
-	}
-}
-
 /* The rules see ev on src's operation (if any) before the engine applies it. */
 static op *observe(vt_rule_ctx *cx, state *s, const vt_event *ev, enum hook h)
 {
@@ -253,7 +248,7 @@ static void store(vt_rule_ctx *cx, state *s, const vt_event *ev)
 	op none = { .site = -1, .born = ev, .name_var = -1 };
 	vt_op_view v = view(cx, o ? o : &none, ev);
 
-	EACH_RULE(cx, store, &v, ev);
+	call_hooks(cx, HOOK_STORE, &v, ev);
 	if (!o)
 		return;
 	param_seen(cx, o, SEEN_CONSUMED);
