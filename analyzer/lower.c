@@ -1096,28 +1096,42 @@ static int expr(L *l, CXCursor c)
 	}
 }
 
+/*
+ * When c is a call of an inspector (vtask_is_completed*, or a wrapper the
+ * configuration names), lowers it and sets *v to the inspected variable
+ * (-1: not one vtlint follows).  False, and nothing lowered, otherwise.
+ */
+static bool inspection(L *l, CXCursor c, int *v)
+{
+	CXCursor callee;
+	char *name;
+	int which;
+	enum rt what;
+
+	if (kind(c) != CXCursor_CallExpr)
+		return false;
+	callee = clang_getCursorReferenced(c);
+	if (kind(callee) != CXCursor_FunctionDecl)
+		return false;
+	name = spelling(callee);
+	what = runtime_fn(l, name, &which);
+	free(name);
+	if (what != RT_INSPECT)
+		return false;
+	if (which < 0)
+		which = wrapper_arg(l, c, what, clang_Cursor_getNumArguments(c));
+	*v = which < 0 ? -1 : expr(l, clang_Cursor_getArgument(c, which));
+	return true;
+}
+
 /* `bool done = vtask_is_completed(v);`: the local stands for the answer. */
 static int inspection_into(L *l, CXCursor rhs, int dst)
 {
 	CXCursor s = strip(rhs);
-	CXCursor callee;
-	char *name;
-	int which, v;
-	bool yes;
+	int v;
 
-	if (kind(s) != CXCursor_CallExpr)
+	if (!inspection(l, s, &v))
 		return 0;
-	callee = clang_getCursorReferenced(s);
-	if (kind(callee) != CXCursor_FunctionDecl)
-		return 0;
-	name = spelling(callee);
-	yes = runtime_fn(l, name, &which) == RT_INSPECT;
-	free(name);
-	if (!yes)
-		return 0;
-	if (which < 0)
-		which = wrapper_arg(l, s, RT_INSPECT, clang_Cursor_getNumArguments(s));
-	v = which < 0 ? -1 : expr(l, clang_Cursor_getArgument(s, which));
 	forget(l, dst, loc_of(l, rhs));
 	if (v >= 0) {
 		vt_event *e = emit(l, EV_INSPECT, loc_of(l, s));
@@ -1178,24 +1192,10 @@ static bool comparison(L *l, CXCursor c, int *var, enum vt_cmp *op, int64_t *k)
 
 static bool inspection_test(L *l, CXCursor c, int t, int f)
 {
-	CXCursor callee;
-	char *name;
-	int which, v;
-	enum rt what;
+	int v;
 
-	if (kind(c) != CXCursor_CallExpr)
+	if (!inspection(l, c, &v))
 		return false;
-	callee = clang_getCursorReferenced(c);
-	if (kind(callee) != CXCursor_FunctionDecl)
-		return false;
-	name = spelling(callee);
-	what = runtime_fn(l, name, &which);
-	free(name);
-	if (what != RT_INSPECT)
-		return false;
-	if (which < 0)
-		which = wrapper_arg(l, c, what, clang_Cursor_getNumArguments(c));
-	v = which < 0 ? -1 : expr(l, clang_Cursor_getArgument(c, which));
 	if (v >= 0)
 		emit(l, EV_INSPECT, loc_of(l, c))->src = v;
 	branch(l, t, f, (vt_cond){ .kind = v >= 0 ? COND_DONE : COND_NONE, .op = CMP_EQ, .var = v },
