@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "vtlint.h"
 
 #ifndef RUNTIME_INCLUDE
@@ -196,11 +197,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return vt_test_run(suite());
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "vtlint.h"
 
 static const char *args[] = { "-I" RUNTIME_INCLUDE };
@@ -111,16 +112,10 @@ int main(void)
 {
 	Suite *s = suite_create("session");
 	TCase *t = tcase_create("editor");
-	SRunner *r;
-	int failed;
 
 	tcase_set_timeout(t, 120);
 	tcase_add_test(t, unsaved_text_and_edits);
 	tcase_add_test(t, unchanged_functions_move_with_edits);
 	suite_add_tcase(s, t);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? 1 : 0;
+	return vt_test_run(s);
 }

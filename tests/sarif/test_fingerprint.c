@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "vtlint.h"
 
 /* Every line's hash of text, in order, as upstream's test compares them. */
@@ -149,11 +150,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vt_test_run(suite());
 }

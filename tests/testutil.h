@@ -1,4 +1,4 @@
-/* testutil.h: shared by the runtime's check tests. */
+/* testutil.h: what every check test shares: running its suite. */
 #ifndef VT_TESTUTIL_H
 #define VT_TESTUTIL_H
 
