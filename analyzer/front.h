@@ -24,6 +24,21 @@ struct vt_lower_env {
 /* Lowers one function definition into its CFG of vtask events. */
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn);
 
+/* ---- callees.c: what a called function is to vtlint ---- */
+
+enum vt_rt {
+	RT_NONE,       /* not the runtime's: its body or its prototype decides */
+	RT_AWAIT, RT_GET, RT_AS_TASK, /* consume their vtask argument */
+	RT_INSPECT,    /* inspects its vtask argument */
+	RT_DONE_MAKER, /* returns a vtask already completed */
+	RT_HANDOFF,    /* hands &x to another fiber or thread */
+};
+
+/* The runtime function or configured wrapper name is; *arg: its operand, -1 to find at the call. */
+enum vt_rt vt_callee_runtime(const vt_config *c, const char *name, int *arg);
+/* The declaration says the function never returns. */
+bool vt_callee_noreturn(CXCursor fn);
+
 /* Types the lowering and the summaries agree on. */
 bool vt_is_vtask_type(CXType t);
 bool vt_is_vtask_ptr_type(CXType t);

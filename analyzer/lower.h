@@ -1,0 +1,120 @@
+/*
+ * lower.h: private to the lowering (lower.c, lower_expr.c, lower_cond.c,
+ * lower_stmt.c).  One lowering context L walks one function; the files share
+ * these helpers the way chibicc's parse.c shares its own, under an lw_ prefix.
+ */
+#ifndef VTLINT_LOWER_H
+#define VTLINT_LOWER_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "front.h"
+
+enum { DEAD = -1 }; /* the current block after a jump: nothing follows */
+
+/* One C variable vtlint follows: a vtask, an int-like local, a vtask * local. */
+typedef struct var_ent {
+	CXCursor decl;
+	int var;       /* CFG variable, or -1 for pointer locals */
+	int ptr;       /* pointer locals: the vtask variable it holds &x of, or -1 */
+	bool is_ptr;
+} var_ent;
+
+typedef struct scope {
+	int parent;
+	VEC(int) vars; /* CFG vtask variables declared here, in order */
+} scope;
+
+typedef struct label {
+	CXCursor stmt;
+	int block, scope;
+	bool addr_taken;
+} label;
+
+typedef struct jump {
+	int block, scope;
+	CXCursor target; /* the LabelStmt; null cursor for a computed goto */
+	vt_loc loc;
+} jump;
+
+/* The innermost loop or switch: where break and continue go. */
+typedef struct target {
+	int brk, cont;    /* cont: -1 for a switch */
+	int scope;
+	bool is_switch;
+	int sw_block, sw_var;
+	VEC(int64_t) cases;
+	int dflt;
+} target;
+
+typedef struct L {
+	vt_lower_env *env;
+	vt_func *fn;
+	int cur;
+	int scope;
+	VEC(scope) scopes;
+	VEC(var_ent) vars;
+	VEC(label) labels;
+	VEC(jump) gotos;
+	VEC(target *) targets;
+	VEC(int) temps_live;   /* temporaries of the full expressions being lowered */
+	VEC(int) temps_free;
+	int cond_mark;         /* >= 0: a statement's condition; drop temps at its branch */
+	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
+} L;
+
+typedef VEC(CXCursor) cursors;
+
+/* ---- lower.c: cursors, places, variables, scopes, constants, addresses ---- */
+
+cursors lw_kids(CXCursor c);
+enum CXCursorKind lw_kind(CXCursor c);
+bool lw_same_label(CXCursor a, CXCursor b);
+bool lw_is_scalar_type(CXType t);
+bool lw_cursor_is_vtask(CXCursor c);
+CXCursor lw_strip(CXCursor c);
+char *lw_spelling(CXCursor c);
+bool lw_name_is(CXCursor c, const char *const *names);
+vt_loc lw_loc_of(L *l, CXCursor c);
+vt_loc lw_loc_end(L *l, CXCursor c);
+int lw_cur(L *l);
+vt_event *lw_emit(L *l, enum vt_ev_kind k, vt_loc at);
+vt_edge *lw_edge_to(L *l, int to);
+void lw_jump_to(L *l, int to);
+int lw_block(L *l);
+var_ent *lw_lookup(L *l, CXCursor decl);
+var_ent *lw_ref(L *l, CXCursor c);
+int lw_vtask_var_of(L *l, CXCursor c);
+int lw_int_var_of(L *l, CXCursor c);
+int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k);
+void lw_add_ptr(L *l, CXCursor decl, int target);
+int lw_temp(L *l, vt_loc at);
+void lw_drop_temps(L *l, size_t mark, vt_loc at);
+void lw_push_scope(L *l);
+void lw_pop_scope(L *l, vt_loc at);
+void lw_leave_scopes(L *l, int block, int sc, int keep, vt_loc at);
+bool lw_constant(CXCursor c, int64_t *out);
+int lw_addr_target(L *l, CXCursor c);
+
+/* ---- lower_expr.c: expressions in value context ---- */
+
+void lw_consume(L *l, int v, enum vt_how how, vt_loc at);
+void lw_forget(L *l, int var, vt_loc at);
+void lw_init_list(L *l, CXCursor c);
+int lw_expr(L *l, CXCursor c);
+bool lw_inspection(L *l, CXCursor c, int *v);
+int lw_inspection_into(L *l, CXCursor rhs, int dst);
+
+/* ---- lower_cond.c: expressions in branch context ---- */
+
+bool lw_comparison(L *l, CXCursor c, int *var, enum vt_cmp *op, int64_t *k);
+void lw_cond(L *l, CXCursor c, int t, int f);
+void lw_stmt_cond(L *l, CXCursor c, int t, int f);
+
+/* ---- lower_stmt.c: statements ---- */
+
+int lw_compound(L *l, CXCursor c, bool value);
+void lw_resolve_gotos(L *l);
+
+#endif /* VTLINT_LOWER_H */

@@ -1,0 +1,145 @@
+/*
+ * lower_cond.c: expressions in branch context.  cond(c, t, f) ends the
+ * current block with edges to t and f; &&, ||, !, ?: become blocks of their
+ * own, and tests of int locals and inspections put facts on the edges.
+ */
+#include "lower.h"
+
+/* ---- conditions ----------------------------------------------------------------------- */
+
+static void branch(L *l, int t, int f, vt_cond ct, vt_cond cf, vt_loc at)
+{
+	if (l->cond_mark >= 0)
+		lw_drop_temps(l, (size_t)l->cond_mark, at);
+	lw_edge_to(l, t)->cond = ct;
+	lw_edge_to(l, f)->cond = cf;
+	l->cur = DEAD;
+}
+
+static const enum vt_cmp negate[] = { CMP_NE, CMP_EQ, CMP_GE, CMP_GT, CMP_LE, CMP_LT };
+static const enum vt_cmp mirror[] = { CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CMP_LE };
+
+static bool cmp_of(enum CXBinaryOperatorKind b, enum vt_cmp *op)
+{
+	switch (b) {
+	case CXBinaryOperator_EQ: *op = CMP_EQ; return true;
+	case CXBinaryOperator_NE: *op = CMP_NE; return true;
+	case CXBinaryOperator_LT: *op = CMP_LT; return true;
+	case CXBinaryOperator_LE: *op = CMP_LE; return true;
+	case CXBinaryOperator_GT: *op = CMP_GT; return true;
+	case CXBinaryOperator_GE: *op = CMP_GE; return true;
+	default: return false;
+	}
+}
+
+/* `x OP K` or `K OP x` with x a followed local and K a constant. */
+bool lw_comparison(L *l, CXCursor c, int *var, enum vt_cmp *op, int64_t *k)
+{
+	cursors v;
+	bool ok = false;
+
+	if (lw_kind(c) != CXCursor_BinaryOperator || !cmp_of(clang_getCursorBinaryOperatorKind(c), op))
+		return false;
+	v = lw_kids(c);
+	if (v.len == 2) {
+		if ((*var = lw_int_var_of(l, v.data[0])) >= 0 && lw_constant(v.data[1], k)) {
+			ok = true;
+		} else if ((*var = lw_int_var_of(l, v.data[1])) >= 0 && lw_constant(v.data[0], k)) {
+			*op = mirror[*op];
+			ok = true;
+		}
+	}
+	free(v.data);
+	return ok;
+}
+
+static bool inspection_test(L *l, CXCursor c, int t, int f)
+{
+	int v;
+
+	if (!lw_inspection(l, c, &v))
+		return false;
+	if (v >= 0)
+		lw_emit(l, EV_INSPECT, lw_loc_of(l, c))->src = v;
+	branch(l, t, f, (vt_cond){ .kind = v >= 0 ? COND_DONE : COND_NONE, .op = CMP_EQ, .var = v },
+	       (vt_cond){ .kind = COND_NONE }, lw_loc_of(l, c));
+	return true;
+}
+
+static void cond_binary(L *l, CXCursor c, int t, int f)
+{
+	enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
+	cursors k = lw_kids(c);
+	int m, var;
+	enum vt_cmp op;
+	int64_t K;
+
+	if (b == CXBinaryOperator_LAnd || b == CXBinaryOperator_LOr) {
+		m = lw_block(l);
+		lw_cond(l, k.data[0], b == CXBinaryOperator_LAnd ? m : t,
+		     b == CXBinaryOperator_LAnd ? f : m);
+		l->cur = m;
+		lw_cond(l, k.data[1], t, f);
+	} else if (b == CXBinaryOperator_Comma) {
+		lw_expr(l, k.data[0]);
+		lw_cond(l, k.data[1], t, f);
+	} else if (lw_comparison(l, c, &var, &op, &K)) {
+		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = op, .var = var, .lo = K },
+		       (vt_cond){ .kind = COND_CMP, .op = negate[op], .var = var, .lo = K },
+		       lw_loc_of(l, c));
+	} else {
+		lw_expr(l, c);
+		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+	}
+	free(k.data);
+}
+
+/* An expression in branch context: control goes to t when it is non-zero, else to f. */
+void lw_cond(L *l, CXCursor c, int t, int f)
+{
+	int64_t k;
+	int x;
+
+	c = lw_strip(c);
+	if (lw_constant(c, &k)) {
+		lw_jump_to(l, k ? t : f);
+		return;
+	}
+	if (lw_kind(c) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+		cursors v = lw_kids(c);
+
+		lw_cond(l, v.data[0], f, t);
+		free(v.data);
+	} else if (lw_kind(c) == CXCursor_BinaryOperator) {
+		cond_binary(l, c, t, f);
+	} else if (lw_kind(c) == CXCursor_ConditionalOperator) {
+		cursors v = lw_kids(c);
+		int a = lw_block(l), b = lw_block(l);
+
+		lw_cond(l, v.data[0], a, b);
+		l->cur = a;
+		lw_cond(l, v.data[1], t, f);
+		l->cur = b;
+		lw_cond(l, v.data[2], t, f);
+		free(v.data);
+	} else if (inspection_test(l, c, t, f)) {
+		/* done */
+	} else if ((x = lw_int_var_of(l, c)) >= 0) {
+		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = x },
+		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = x }, lw_loc_of(l, c));
+	} else {
+		lw_expr(l, c);
+		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+	}
+}
+
+/* A statement's controlling expression: its temporaries end at the branch. */
+void lw_stmt_cond(L *l, CXCursor c, int t, int f)
+{
+	int saved = l->cond_mark;
+
+	l->cond_mark = (int)l->temps_live.len;
+	lw_cond(l, c, t, f);
+	l->cond_mark = saved;
+}

@@ -1,0 +1,611 @@
+/*
+ * lower_expr.c: expressions in value context.  Each function returns the
+ * CFG variable holding the vtask the expression yields (a temporary for a
+ * call's result), or -1 when it yields none vtlint tracks, and emits the
+ * events of its operands in C's evaluation order.
+ */
+#include "lower.h"
+
+/* abort(), exit(), _Noreturn and __attribute__((noreturn)) functions end a path. */
+static bool lw_is_noreturn(L *l, CXCursor fn)
+{
+	CXCursor canon = clang_getCanonicalCursor(fn);
+	unsigned h = clang_hashCursor(canon);
+	struct callee_fact f;
+
+	for (size_t i = 0; i < l->callees.len; i++)
+		if (l->callees.data[i].hash == h && clang_equalCursors(l->callees.data[i].decl, canon))
+			return l->callees.data[i].noreturn;
+	f = (struct callee_fact){ .hash = h, .decl = canon, .noreturn = vt_callee_noreturn(fn) };
+	vec_push(&l->callees, f);
+	return f.noreturn;
+}
+
+/* A wrapper's operand: its first vtask argument, or for a hand-off its first &x. */
+static int wrapper_arg(L *l, CXCursor c, enum vt_rt what, int nargs)
+{
+	for (int i = 0; i < nargs; i++) {
+		CXCursor a = clang_Cursor_getArgument(c, i);
+
+		if (what == RT_HANDOFF ? lw_addr_target(l, a) >= 0 : lw_cursor_is_vtask(a))
+			return i;
+	}
+	return -1;
+}
+
+/* ---- expressions -------------------------------------------------------------------- */
+
+static void exprs(L *l, CXCursor c)
+{
+	cursors v = lw_kids(c);
+
+	for (size_t i = 0; i < v.len; i++)
+		if (clang_isExpression(lw_kind(v.data[i])) || clang_isStatement(lw_kind(v.data[i])))
+			lw_expr(l, v.data[i]);
+	free(v.data);
+}
+
+void lw_consume(L *l, int v, enum vt_how how, vt_loc at)
+{
+	if (v >= 0) {
+		vt_event *e = lw_emit(l, EV_CONSUME, at);
+
+		e->src = v;
+		e->how = how;
+	}
+}
+
+static int birth(L *l, CXCursor call, const char *what, unsigned flags)
+{
+	vt_loc at = lw_loc_of(l, call);
+	int t = lw_temp(l, at);
+	vt_event *e = lw_emit(l, EV_BIRTH, at);
+
+	e->dst = t;
+	e->flags = flags;
+	e->what = what;
+	return t;
+}
+
+/* One argument of a call to a function that is not the runtime's. */
+static void argument(L *l, CXCursor a, vt_summary *sum, int i)
+{
+	int x;
+
+	if (lw_cursor_is_vtask(a)) {
+		int v = lw_expr(l, a);
+		bool borrowed = sum && i < sum->nparams && sum->param[i].inspect_only;
+
+		if (v >= 0 && borrowed)
+			lw_emit(l, EV_INSPECT, lw_loc_of(l, a))->src = v;
+		else
+			lw_consume(l, v, HOW_PASS, lw_loc_of(l, a));
+		return;
+	}
+	x = lw_addr_target(l, a);
+	if (x < 0) {
+		lw_expr(l, a);
+		return;
+	}
+	if (sum && i < sum->nparams && sum->param[i].is_out) {
+		vt_event *e = lw_emit(l, EV_CALLREF, lw_loc_of(l, a));
+
+		e->src = x;
+		e->sum = sum;
+		e->arg = i;
+	} else {
+		lw_emit(l, EV_ESCAPE, lw_loc_of(l, a))->src = x;
+	}
+}
+
+static const char *intern(L *l, CXCursor c)
+{
+	char *s = lw_spelling(c);
+	const char *r = cfg_str(l->fn, s);
+
+	free(s);
+	return r;
+}
+
+static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
+{
+	vt_loc at = lw_loc_of(l, c);
+
+	for (int i = 0; i < nargs; i++) {
+		CXCursor a = clang_Cursor_getArgument(c, i);
+
+		if (i == which && what == RT_HANDOFF) {
+			int x = lw_addr_target(l, a);
+
+			if (x >= 0)
+				lw_emit(l, EV_HANDOFF, at)->src = x;
+			else
+				lw_expr(l, a);
+		} else if (i == which) {
+			int v = lw_expr(l, a);
+
+			if (what == RT_INSPECT && v >= 0)
+				lw_emit(l, EV_INSPECT, at)->src = v;
+			else if (what != RT_INSPECT)
+				lw_consume(l, v, what == RT_AWAIT ? HOW_AWAIT :
+					      what == RT_GET ? HOW_GET_RESULT : HOW_AS_TASK, at);
+		} else {
+			lw_expr(l, a);
+		}
+	}
+	return -1;
+}
+
+static int call(L *l, CXCursor c)
+{
+	CXCursor callee = clang_getCursorReferenced(c);
+	bool direct = lw_kind(callee) == CXCursor_FunctionDecl;
+	int nargs = clang_Cursor_getNumArguments(c), which = -1, r = -1;
+	enum vt_rt what = RT_NONE;
+	vt_summary *sum = NULL;
+	char *name = direct ? lw_spelling(callee) : NULL;
+
+	if (direct)
+		what = vt_callee_runtime(l->env->config, name, &which);
+	if (what != RT_NONE && which < 0 && what != RT_DONE_MAKER)
+		which = wrapper_arg(l, c, what, nargs);
+	if (!direct) {
+		cursors v = lw_kids(c);
+
+		if (v.len)
+			lw_expr(l, v.data[0]);
+		free(v.data);
+	}
+	if (what != RT_NONE && what != RT_DONE_MAKER) {
+		runtime_call(l, c, what, which, nargs);
+	} else {
+		if (direct)
+			sum = l->env->summary(l->env, callee);
+		for (int i = 0; i < nargs; i++)
+			argument(l, clang_Cursor_getArgument(c, i), sum, i);
+	}
+	if (lw_cursor_is_vtask(c))
+		r = birth(l, c, direct ? intern(l, callee) : "a call through a pointer",
+			  what == RT_DONE_MAKER ? BIRTH_DONE : 0);
+	if (direct && lw_is_noreturn(l, callee))
+		l->cur = DEAD;
+	free(name);
+	return r;
+}
+
+/* What an assignment's left side is, for a vtask value. */
+static const char *container(L *l, CXCursor lhs, int *var, bool *out)
+{
+	CXCursor s = lw_strip(lhs);
+	var_ent *e;
+
+	*var = -1;
+	*out = false;
+	switch (lw_kind(s)) {
+	case CXCursor_DeclRefExpr:
+		e = lw_ref(l, s);
+		if (e && e->var >= 0) {
+			*var = e->var;
+			return NULL;
+		}
+		return clang_Cursor_hasVarDeclGlobalStorage(clang_getCursorReferenced(s)) ?
+			       "a global or static variable" : "a variable vtlint does not follow";
+	case CXCursor_MemberRefExpr:
+		return "a struct or union member";
+	case CXCursor_ArraySubscriptExpr:
+		return "an array element";
+	case CXCursor_UnaryOperator:
+		if (clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref) {
+			cursors v = lw_kids(s);
+			var_ent *p = v.len ? lw_ref(l, v.data[0]) : NULL;
+
+			free(v.data);
+			if (p && p->var >= 0 && l->fn->vars.data[p->var].kind == VAR_OUT) {
+				*var = p->var;
+				*out = true;
+				return NULL;
+			}
+		}
+		return "memory reached through a pointer";
+	default:
+		return "memory reached through a pointer";
+	}
+}
+
+static void store(L *l, int v, const char *where, vt_loc at)
+{
+	vt_event *e = lw_emit(l, EV_STORE, at);
+
+	e->src = v;
+	e->what = where;
+}
+
+
+/* The side effects inside a container's lvalue: `a[i++] = v`, `f()->vt = v`. */
+static void lvalue_parts(L *l, CXCursor lhs)
+{
+	cursors k = lw_kids(lw_strip(lhs));
+
+	for (size_t i = 0; i < k.len; i++)
+		if (clang_isExpression(lw_kind(k.data[i])) && !lw_cursor_is_vtask(k.data[i]))
+			lw_expr(l, k.data[i]);
+	free(k.data);
+}
+
+static int assign_vtask(L *l, CXCursor c, CXCursor lhs, CXCursor rhs)
+{
+	int var, v;
+	bool out;
+	const char *where = container(l, lhs, &var, &out);
+	vt_loc at = lw_loc_of(l, c);
+
+	if (where)
+		lvalue_parts(l, lhs);
+	v = lw_expr(l, rhs);
+	if (where) {
+		store(l, v, where, at);
+		return -1;
+	}
+	if (out)
+		lw_consume(l, v, HOW_OUT, at);
+	if (v >= 0) {
+		vt_event *e = lw_emit(l, EV_COPY, at);
+
+		e->dst = var;
+		e->src = v;
+	} else {
+		lw_emit(l, EV_CLEAR, at)->dst = var;
+	}
+	return out ? -1 : var;
+}
+
+void lw_forget(L *l, int var, vt_loc at)
+{
+	if (var >= 0)
+		lw_emit(l, EV_FORGET, at)->dst = var;
+}
+
+static int assign(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	CXCursor lhs = k.data[0], rhs = k.data[k.len - 1];
+	var_ent *e = lw_ref(l, lhs);
+
+	free(k.data);
+	if (lw_cursor_is_vtask(lhs))
+		return assign_vtask(l, c, lhs, rhs);
+	if (e && e->is_ptr) {
+		e->ptr = lw_addr_target(l, rhs);
+		if (e->ptr < 0)
+			lw_expr(l, rhs);
+		return -1;
+	}
+	if (lw_int_var_of(l, lhs) >= 0) {
+		if (!lw_inspection_into(l, rhs, lw_int_var_of(l, lhs))) {
+			lw_expr(l, rhs);
+			lw_forget(l, lw_int_var_of(l, lhs), lw_loc_of(l, c));
+		}
+		return -1;
+	}
+	lw_expr(l, lhs);
+	lw_expr(l, rhs);
+	return -1;
+}
+
+/* `a && b`, `a || b` in value context: the right side runs on some paths only. */
+static int logical_value(L *l, CXCursor c)
+{
+	int t = lw_block(l), f = lw_block(l), j = lw_block(l);
+	int saved = l->cond_mark;
+
+	l->cond_mark = -1;
+	lw_cond(l, c, t, f);
+	l->cond_mark = saved;
+	l->cur = t;
+	lw_jump_to(l, j);
+	l->cur = f;
+	lw_jump_to(l, j);
+	l->cur = j;
+	return -1;
+}
+
+static int conditional_value(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int t = lw_block(l), f = lw_block(l), j = lw_block(l), r = -1, saved = l->cond_mark;
+	bool vt = lw_cursor_is_vtask(c);
+
+	l->cond_mark = -1;
+	lw_cond(l, k.data[0], t, f);
+	l->cond_mark = saved;
+	for (int side = 1; side <= 2; side++) {
+		int v;
+
+		l->cur = side == 1 ? t : f;
+		v = lw_expr(l, k.data[side]);
+		if (vt) {
+			vt_event *e;
+
+			if (r < 0)
+				r = lw_temp(l, lw_loc_of(l, c));
+			e = lw_emit(l, v >= 0 ? EV_COPY : EV_CLEAR, lw_loc_of(l, c));
+			e->dst = r;
+			e->src = v;
+		}
+		lw_jump_to(l, j);
+	}
+	l->cur = j;
+	free(k.data);
+	return r;
+}
+
+/* GNU `x ?: y`: children are x, two opaque copies of x, and y. */
+static bool is_gnu_conditional(CXCursor c, cursors *k)
+{
+	CXSourceRange r0;
+
+	if (lw_kind(c) != CXCursor_UnexposedExpr || k->len != 4)
+		return false;
+	r0 = clang_getCursorExtent(k->data[0]);
+	return clang_equalRanges(r0, clang_getCursorExtent(k->data[1])) &&
+	       clang_equalRanges(r0, clang_getCursorExtent(k->data[2]));
+}
+
+static int gnu_conditional(L *l, CXCursor c, cursors *k)
+{
+	int f = lw_block(l), j = lw_block(l);
+	int x = lw_int_var_of(l, k->data[0]);
+
+	lw_expr(l, k->data[0]);
+	lw_edge_to(l, j);
+	lw_edge_to(l, f);
+	if (x >= 0) {
+		vt_edge *b = &l->fn->blocks.data[lw_cur(l)].succ.data[1];
+		vt_edge *a = &l->fn->blocks.data[lw_cur(l)].succ.data[0];
+
+		*a = (vt_edge){ .to = j, .cond = { .kind = COND_CMP, .op = CMP_NE, .var = x } };
+		*b = (vt_edge){ .to = f, .cond = { .kind = COND_CMP, .op = CMP_EQ, .var = x } };
+	}
+	l->cur = f;
+	lw_expr(l, k->data[3]);
+	lw_jump_to(l, j);
+	l->cur = j;
+	return -1;
+}
+
+
+/* Elements of a brace initializer of a struct, union or array: each vtask among them is stored. */
+void lw_init_list(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+
+	for (size_t i = 0; i < k.len; i++) {
+		CXCursor e = k.data[i];
+
+		if (lw_kind(e) == CXCursor_MemberRef || !clang_isExpression(lw_kind(e)))
+			continue;
+		if (lw_kind(e) == CXCursor_UnexposedExpr && !lw_cursor_is_vtask(e)) {
+			lw_init_list(l, e); /* a designator: [i] = or .m = */
+			continue;
+		}
+		if (lw_kind(lw_strip(e)) == CXCursor_InitListExpr) {
+			if (!lw_cursor_is_vtask(e))
+				lw_init_list(l, lw_strip(e));
+			continue; /* a vtask member's own braces: { 0 } stores nothing */
+		}
+		if (lw_cursor_is_vtask(e)) {
+			cursors ek = lw_kids(e);
+			bool implicit = lw_kind(e) == CXCursor_UnexposedExpr && ek.len == 0;
+
+			free(ek.data);
+			if (!implicit)
+				store(l, lw_expr(l, e), lw_kind(c) == CXCursor_InitListExpr &&
+				      clang_getCanonicalType(clang_getCursorType(c)).kind ==
+					      CXType_ConstantArray ? "an array element"
+								   : "a struct or union member",
+				      lw_loc_of(l, e));
+			continue;
+		}
+		lw_expr(l, e);
+	}
+	free(k.data);
+}
+
+static int unary(L *l, CXCursor c)
+{
+	enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(c);
+	cursors k = lw_kids(c);
+	CXCursor sub = k.len ? k.data[0] : clang_getNullCursor();
+	int r = -1, x;
+
+	free(k.data);
+	if (clang_Cursor_isNull(sub))
+		return -1;
+	switch (u) {
+	case CXUnaryOperator_AddrOf:
+		x = lw_vtask_var_of(l, sub);
+		if (x >= 0)
+			lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = x;
+		else if (lw_int_var_of(l, sub) >= 0)
+			lw_forget(l, lw_int_var_of(l, sub), lw_loc_of(l, c));
+		else
+			lw_expr(l, sub);
+		break;
+	case CXUnaryOperator_Deref:
+		x = lw_addr_target(l, sub);
+		if (x >= 0 && l->fn->vars.data[x].kind == VAR_OUT && lw_cursor_is_vtask(c))
+			r = x;
+		else
+			lw_expr(l, sub);
+		break;
+	case CXUnaryOperator_PostInc: case CXUnaryOperator_PostDec:
+	case CXUnaryOperator_PreInc: case CXUnaryOperator_PreDec:
+		lw_expr(l, sub);
+		lw_forget(l, lw_int_var_of(l, sub), lw_loc_of(l, c));
+		break;
+	default:
+		lw_expr(l, sub);
+	}
+	return r;
+}
+
+static int binary(L *l, CXCursor c)
+{
+	enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
+	cursors k;
+	int r;
+
+	if (b == CXBinaryOperator_Assign)
+		return assign(l, c);
+	if (b == CXBinaryOperator_LAnd || b == CXBinaryOperator_LOr)
+		return logical_value(l, c);
+	k = lw_kids(c);
+	lw_expr(l, k.data[0]);
+	r = lw_expr(l, k.data[k.len - 1]);
+	if (b >= CXBinaryOperator_MulAssign && b <= CXBinaryOperator_OrAssign)
+		lw_forget(l, lw_int_var_of(l, k.data[0]), lw_loc_of(l, c));
+	free(k.data);
+	return b == CXBinaryOperator_Comma ? r : -1;
+}
+
+static int unexposed(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int r = -1;
+
+	if (is_gnu_conditional(c, &k))
+		r = gnu_conditional(l, c, &k);
+	else if (k.len == 1 && clang_isExpression(lw_kind(k.data[0])))
+		r = lw_expr(l, k.data[0]);
+	else
+		for (size_t i = 0; i < k.len; i++)
+			if (clang_isExpression(lw_kind(k.data[i])))
+				lw_expr(l, k.data[i]);
+	free(k.data);
+	return r;
+}
+
+static int cast(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int r = k.len ? lw_expr(l, k.data[k.len - 1]) : -1;
+
+	free(k.data);
+	return lw_cursor_is_vtask(c) ? r : -1;
+}
+
+/* GNU `({ ...; v; })`: its value is a copy of the last expression's. */
+static int stmt_expr(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int r = k.len ? lw_compound(l, k.data[0], true) : -1;
+
+	free(k.data);
+	return r;
+}
+
+/* &&label: a computed goto may reach the label; its LabelRef child names it. */
+static void addr_label(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	CXCursor lab = k.len ? clang_getCursorReferenced(k.data[0]) : clang_getNullCursor();
+	label pending = { .stmt = lab, .block = -1, .scope = -1, .addr_taken = true };
+
+	free(k.data);
+	for (size_t i = 0; i < l->labels.len; i++)
+		if (lw_same_label(l->labels.data[i].stmt, lab))
+			l->labels.data[i].addr_taken = true;
+	vec_push(&l->labels, pending);
+}
+
+/* An expression in value context; returns the variable holding its vtask, or -1. */
+int lw_expr(L *l, CXCursor c)
+{
+	if (clang_Cursor_isNull(c))
+		return -1;
+	switch (lw_kind(c)) {
+	case CXCursor_DeclRefExpr:
+		return lw_vtask_var_of(l, c);
+	case CXCursor_ParenExpr:
+		return unexposed(l, c);
+	case CXCursor_UnexposedExpr:
+		return unexposed(l, c);
+	case CXCursor_CStyleCastExpr:
+		return cast(l, c);
+	case CXCursor_CallExpr:
+		return call(l, c);
+	case CXCursor_UnaryOperator:
+		return unary(l, c);
+	case CXCursor_BinaryOperator:
+		return binary(l, c);
+	case CXCursor_CompoundAssignOperator:
+		return binary(l, c);
+	case CXCursor_ConditionalOperator:
+		return conditional_value(l, c);
+	case CXCursor_StmtExpr:
+		return stmt_expr(l, c);
+	case CXCursor_InitListExpr:
+		if (!lw_cursor_is_vtask(c))
+			lw_init_list(l, c);
+		return -1;
+	case CXCursor_CompoundLiteralExpr:
+		exprs(l, c);
+		return -1;
+	case CXCursor_UnaryExpr:       /* sizeof, _Alignof: operands never evaluated */
+	case CXCursor_IntegerLiteral: case CXCursor_FloatingLiteral:
+	case CXCursor_StringLiteral: case CXCursor_CharacterLiteral:
+		return -1;
+	case CXCursor_AddrLabelExpr:
+		addr_label(l, c);
+		return -1;
+	default:
+		exprs(l, c);
+		return -1;
+	}
+}
+
+/*
+ * When c is a call of an inspector (vtask_is_completed*, or a wrapper the
+ * configuration names), lowers it and sets *v to the inspected variable
+ * (-1: not one vtlint follows).  False, and nothing lowered, otherwise.
+ */
+bool lw_inspection(L *l, CXCursor c, int *v)
+{
+	CXCursor callee;
+	char *name;
+	int which;
+	enum vt_rt what;
+
+	if (lw_kind(c) != CXCursor_CallExpr)
+		return false;
+	callee = clang_getCursorReferenced(c);
+	if (lw_kind(callee) != CXCursor_FunctionDecl)
+		return false;
+	name = lw_spelling(callee);
+	what = vt_callee_runtime(l->env->config, name, &which);
+	free(name);
+	if (what != RT_INSPECT)
+		return false;
+	if (which < 0)
+		which = wrapper_arg(l, c, what, clang_Cursor_getNumArguments(c));
+	*v = which < 0 ? -1 : lw_expr(l, clang_Cursor_getArgument(c, which));
+	return true;
+}
+
+/* `bool done = vtask_is_completed(v);`: the local stands for the answer. */
+int lw_inspection_into(L *l, CXCursor rhs, int dst)
+{
+	CXCursor s = lw_strip(rhs);
+	int v;
+
+	if (!lw_inspection(l, s, &v))
+		return 0;
+	lw_forget(l, dst, lw_loc_of(l, rhs));
+	if (v >= 0) {
+		vt_event *e = lw_emit(l, EV_INSPECT, lw_loc_of(l, s));
+
+		e->src = v;
+		e->dst = dst;
+	}
+	return 1;
+}

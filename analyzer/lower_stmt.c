@@ -1,0 +1,510 @@
+/*
+ * lower_stmt.c: statements.  Each function lowers one statement into the
+ * current block and leaves the current block where control continues (DEAD
+ * after a jump).  Loops and switches push a break/continue target; gotos
+ * are resolved once every label has been seen.
+ */
+#include "lower.h"
+
+static void stmt(L *l, CXCursor c);
+
+/* ---- statements ---------------------------------------------------------------------- */
+
+static int full_expr(L *l, CXCursor c)
+{
+	size_t mark = l->temps_live.len;
+	int r = lw_expr(l, c);
+
+	lw_drop_temps(l, mark, lw_loc_of(l, c));
+	return r;
+}
+
+static void local_vtask(L *l, CXCursor d, CXCursor init)
+{
+	int v, x;
+
+	if (clang_Cursor_isNull(init)) {
+		v = lw_add_var(l, d, VAR_VTASK);
+		lw_emit(l, EV_CLEAR, lw_loc_of(l, d))->dst = v;
+		return;
+	}
+	x = lw_kind(lw_strip(init)) == CXCursor_InitListExpr ? -1 : lw_expr(l, init);
+	v = lw_add_var(l, d, VAR_VTASK);
+	if (x >= 0) {
+		vt_event *e = lw_emit(l, EV_COPY, lw_loc_of(l, d));
+
+		e->dst = v;
+		e->src = x;
+	} else {
+		lw_emit(l, EV_CLEAR, lw_loc_of(l, d))->dst = v;
+	}
+}
+
+static void var_decl(L *l, CXCursor d)
+{
+	CXCursor init = clang_Cursor_getVarDeclInitializer(d);
+	CXType t = clang_getCursorType(d);
+	size_t mark = l->temps_live.len;
+
+	if (clang_Cursor_hasVarDeclGlobalStorage(d) || clang_Cursor_hasVarDeclExternalStorage(d))
+		return; /* static initializers are constant: nothing runs */
+	if (vt_is_vtask_type(t)) {
+		local_vtask(l, d, init);
+	} else if (vt_is_vtask_ptr_type(t)) {
+		int target = clang_Cursor_isNull(init) ? -1 : lw_addr_target(l, init);
+
+		if (target < 0 && !clang_Cursor_isNull(init))
+			lw_expr(l, init);
+		lw_add_ptr(l, d, target);
+	} else if (lw_is_scalar_type(t)) {
+		int v = lw_add_var(l, d, VAR_INT);
+
+		if (clang_Cursor_isNull(init) || !lw_inspection_into(l, init, v)) {
+			lw_expr(l, init);
+			lw_forget(l, v, lw_loc_of(l, d));
+		}
+	} else if (!clang_Cursor_isNull(init)) {
+		if (lw_kind(lw_strip(init)) == CXCursor_InitListExpr)
+			lw_init_list(l, lw_strip(init));
+		else
+			lw_expr(l, init);
+	}
+	lw_drop_temps(l, mark, lw_loc_of(l, d));
+}
+
+static void decl_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+
+	for (size_t i = 0; i < k.len; i++)
+		if (lw_kind(k.data[i]) == CXCursor_VarDecl)
+			var_decl(l, k.data[i]);
+	free(k.data);
+}
+
+/* Lowers a block; for a statement expression, returns the variable holding its value. */
+int lw_compound(L *l, CXCursor c, bool value)
+{
+	cursors k = lw_kids(c);
+	int r = -1;
+
+	lw_push_scope(l);
+	for (size_t i = 0; i < k.len; i++) {
+		CXCursor s = k.data[i];
+
+		if (value && i + 1 == k.len && clang_isExpression(lw_kind(s))) {
+			int v = lw_expr(l, s);
+
+			if (v >= 0 && lw_cursor_is_vtask(s)) {
+				vt_event *e;
+
+				r = lw_temp(l, lw_loc_of(l, s));
+				e = lw_emit(l, EV_COPY, lw_loc_of(l, s));
+				e->dst = r;
+				e->src = v;
+			}
+		} else {
+			stmt(l, s);
+		}
+	}
+	lw_pop_scope(l, lw_loc_end(l, c));
+	free(k.data);
+	return r;
+}
+
+static void if_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int t = lw_block(l), j = lw_block(l), f = k.len > 2 ? lw_block(l) : j;
+
+	lw_stmt_cond(l, k.data[0], t, f);
+	l->cur = t;
+	stmt(l, k.data[1]);
+	lw_jump_to(l, j);
+	if (k.len > 2) {
+		l->cur = f;
+		stmt(l, k.data[2]);
+		lw_jump_to(l, j);
+	}
+	l->cur = j;
+	free(k.data);
+}
+
+static target *push_target(L *l, int brk, int cont)
+{
+	target *t = xcalloc(1, sizeof *t);
+
+	t->brk = brk;
+	t->cont = cont;
+	t->scope = l->scope;
+	t->sw_var = -1;
+	t->dflt = -1;
+	vec_push(&l->targets, t);
+	return t;
+}
+
+static void pop_target(L *l)
+{
+	target *t = l->targets.data[--l->targets.len];
+
+	free(t->cases.data);
+	free(t);
+}
+
+static void while_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int head = lw_block(l), body = lw_block(l), out = lw_block(l);
+
+	lw_jump_to(l, head);
+	l->cur = head;
+	lw_stmt_cond(l, k.data[0], body, out);
+	push_target(l, out, head);
+	l->cur = body;
+	stmt(l, k.data[1]);
+	lw_jump_to(l, head);
+	pop_target(l);
+	l->cur = out;
+	free(k.data);
+}
+
+static void do_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int body = lw_block(l), test = lw_block(l), out = lw_block(l);
+
+	lw_jump_to(l, body);
+	push_target(l, out, test);
+	l->cur = body;
+	stmt(l, k.data[0]);
+	lw_jump_to(l, test);
+	pop_target(l);
+	l->cur = test;
+	lw_stmt_cond(l, k.data[1], body, out);
+	l->cur = out;
+	free(k.data);
+}
+
+/* for's children skip the missing parts: tell them apart by the header's semicolons. */
+static void for_parts(L *l, CXCursor c, CXCursor part[3], CXCursor *body)
+{
+	cursors k = lw_kids(c);
+	CXTranslationUnit tu = l->env->tu;
+	CXToken *toks;
+	unsigned n, semi[2] = { 0, 0 }, nsemi = 0, depth = 0;
+
+	*body = k.data[k.len - 1];
+	for (int i = 0; i < 3; i++)
+		part[i] = clang_getNullCursor();
+	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
+	for (unsigned i = 0; i < n && nsemi < 2; i++) {
+		CXString s = clang_getTokenSpelling(tu, toks[i]);
+		const char *t = clang_getCString(s);
+		unsigned off;
+
+		if (strchr("([{", t[0]) && t[1] == 0)
+			depth++;
+		else if (strchr(")]}", t[0]) && t[1] == 0)
+			depth--;
+		else if (depth == 1 && strcmp(t, ";") == 0) {
+			clang_getSpellingLocation(clang_getTokenLocation(tu, toks[i]), NULL, NULL, NULL, &off);
+			semi[nsemi++] = off;
+		}
+		clang_disposeString(s);
+	}
+	clang_disposeTokens(tu, toks, n);
+	for (size_t i = 0; i + 1 < k.len; i++) {
+		unsigned off;
+		int slot;
+
+		clang_getSpellingLocation(clang_getCursorLocation(k.data[i]), NULL, NULL, NULL, &off);
+		if (nsemi == 2)
+			slot = off < semi[0] ? 0 : off < semi[1] ? 1 : 2;
+		else /* header from a macro we cannot read: assume the parts in order */
+			slot = (int)(i + 3 - (k.len - 1));
+		part[slot] = k.data[i];
+	}
+	free(k.data);
+}
+
+/* rules.md: `for (T i = C1; i OP C2; ...)` with C1 OP C2 true runs its body at least once. */
+static bool counted_loop(L *l, CXCursor init, CXCursor test)
+{
+	CXCursor var = clang_getNullCursor(), value = clang_getNullCursor();
+	int64_t c1, c2;
+	enum vt_cmp op;
+	int tv;
+
+	if (clang_Cursor_isNull(init) || clang_Cursor_isNull(test))
+		return false;
+	if (lw_kind(init) == CXCursor_DeclStmt) {
+		cursors k = lw_kids(init);
+
+		if (k.len == 1 && lw_kind(k.data[0]) == CXCursor_VarDecl) {
+			var = k.data[0];
+			value = clang_Cursor_getVarDeclInitializer(var);
+		}
+		free(k.data);
+	} else if (lw_kind(lw_strip(init)) == CXCursor_BinaryOperator &&
+		   clang_getCursorBinaryOperatorKind(lw_strip(init)) == CXBinaryOperator_Assign) {
+		cursors k = lw_kids(lw_strip(init));
+
+		if (lw_kind(lw_strip(k.data[0])) == CXCursor_DeclRefExpr)
+			var = clang_getCursorReferenced(lw_strip(k.data[0]));
+		value = k.data[1];
+		free(k.data);
+	}
+	if (clang_Cursor_isNull(var) || clang_Cursor_isNull(value) || !lw_constant(value, &c1))
+		return false;
+	if (!lw_comparison(l, lw_strip(test), &tv, &op, &c2) || !lw_lookup(l, var) ||
+	    lw_lookup(l, var)->var != tv)
+		return false;
+	switch (op) {
+	case CMP_EQ: return c1 == c2;
+	case CMP_NE: return c1 != c2;
+	case CMP_LT: return c1 < c2;
+	case CMP_LE: return c1 <= c2;
+	case CMP_GT: return c1 > c2;
+	case CMP_GE: return c1 >= c2;
+	}
+	return false;
+}
+
+static void for_stmt(L *l, CXCursor c)
+{
+	CXCursor part[3], body;
+	int head = lw_block(l), inner = lw_block(l), step = lw_block(l), out = lw_block(l);
+
+	for_parts(l, c, part, &body);
+	lw_push_scope(l);
+	if (!clang_Cursor_isNull(part[0]))
+		stmt(l, part[0]);
+	lw_jump_to(l, counted_loop(l, part[0], part[1]) ? inner : head);
+	l->cur = head;
+	if (clang_Cursor_isNull(part[1]))
+		lw_jump_to(l, inner);
+	else
+		lw_stmt_cond(l, part[1], inner, out);
+	push_target(l, out, step);
+	l->cur = inner;
+	stmt(l, body);
+	lw_jump_to(l, step);
+	pop_target(l);
+	l->cur = step;
+	if (!clang_Cursor_isNull(part[2]))
+		full_expr(l, part[2]);
+	lw_jump_to(l, head);
+	l->cur = out;
+	lw_pop_scope(l, lw_loc_end(l, c));
+}
+
+/* The edge taken when no case matches: to default, or past the switch. */
+static void switch_default(L *l, target *t, int out)
+{
+	vt_edge *e = cfg_edge(l->fn, t->sw_block, t->dflt >= 0 ? t->dflt : out);
+
+	if (t->sw_var < 0)
+		return;
+	e->cond.kind = COND_NOTIN;
+	e->cond.var = t->sw_var;
+	e->cond.nset = t->cases.len;
+	e->cond.set = xmalloc((t->cases.len + 1) * sizeof(int64_t));
+	memcpy(e->cond.set, t->cases.data, t->cases.len * sizeof(int64_t));
+}
+
+static void switch_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int out = lw_block(l);
+	target *t;
+
+	full_expr(l, k.data[0]);
+	t = push_target(l, out, -1);
+	t->is_switch = true;
+	t->sw_block = lw_cur(l);
+	t->sw_var = lw_int_var_of(l, k.data[0]);
+	l->cur = DEAD;
+	stmt(l, k.data[k.len - 1]);
+	lw_jump_to(l, out);
+	switch_default(l, t, out);
+	pop_target(l);
+	l->cur = out;
+	free(k.data);
+}
+
+static target *innermost(L *l, bool want_switch)
+{
+	for (size_t i = l->targets.len; i-- > 0;)
+		if (!want_switch || l->targets.data[i]->is_switch)
+			if (want_switch || l->targets.data[i]->cont >= 0)
+				return l->targets.data[i];
+	return NULL;
+}
+
+static void case_stmt(L *l, CXCursor c, bool is_default)
+{
+	cursors k = lw_kids(c);
+	target *t = innermost(l, true);
+	int b = lw_block(l);
+	int64_t lo, hi;
+
+	lw_jump_to(l, b); /* fall-through from the case above */
+	if (t && is_default) {
+		t->dflt = b;
+	} else if (t) {
+		vt_edge *e = cfg_edge(l->fn, t->sw_block, b);
+		bool ok = lw_constant(k.data[0], &lo);
+
+		hi = lo;
+		for (size_t i = 1; ok && i + 1 < k.len; i++)
+			if (!clang_equalRanges(clang_getCursorExtent(k.data[i]),
+					       clang_getCursorExtent(k.data[0])))
+				ok = lw_constant(k.data[i], &hi);
+		if (ok && t->sw_var >= 0) {
+			e->cond = (vt_cond){ .kind = lo == hi ? COND_CMP : COND_RANGE, .op = CMP_EQ,
+					     .var = t->sw_var, .lo = lo, .hi = hi };
+			if (lo == hi)
+				vec_push(&t->cases, lo);
+		}
+	}
+	l->cur = b;
+	stmt(l, k.data[k.len - 1]);
+	free(k.data);
+}
+
+static void break_continue(L *l, CXCursor c, bool is_break)
+{
+	target *t = NULL;
+
+	for (size_t i = l->targets.len; i-- > 0 && !t;)
+		if (is_break || l->targets.data[i]->cont >= 0)
+			t = l->targets.data[i];
+	if (!t)
+		return;
+	lw_leave_scopes(l, lw_cur(l), l->scope, t->scope, lw_loc_of(l, c));
+	lw_jump_to(l, is_break ? t->brk : t->cont);
+}
+
+static void return_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	size_t mark = l->temps_live.len;
+	vt_loc at = lw_loc_of(l, c);
+
+	if (k.len) {
+		int v = lw_expr(l, k.data[0]);
+
+		if (lw_cursor_is_vtask(k.data[0]))
+			lw_consume(l, v, HOW_RETURN, at);
+	}
+	lw_drop_temps(l, mark, at);
+	lw_leave_scopes(l, lw_cur(l), l->scope, -1, at);
+	lw_jump_to(l, l->fn->exit);
+	free(k.data);
+}
+
+static label *find_label(L *l, CXCursor s)
+{
+	for (size_t i = 0; i < l->labels.len; i++)
+		if (lw_same_label(l->labels.data[i].stmt, s) && l->labels.data[i].block >= 0)
+			return &l->labels.data[i];
+	return NULL;
+}
+
+static void label_stmt(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int b = lw_block(l);
+	label lab = { .stmt = c, .block = b, .scope = l->scope };
+
+	for (size_t i = 0; i < l->labels.len; i++)
+		if (lw_same_label(l->labels.data[i].stmt, c) && l->labels.data[i].addr_taken)
+			lab.addr_taken = true;
+	vec_push(&l->labels, lab);
+	lw_jump_to(l, b);
+	l->cur = b;
+	if (k.len)
+		stmt(l, k.data[k.len - 1]);
+	free(k.data);
+}
+
+static void goto_stmt(L *l, CXCursor c, bool computed)
+{
+	cursors k = lw_kids(c);
+	jump j = { .block = lw_cur(l), .scope = l->scope, .loc = lw_loc_of(l, c),
+		   .target = clang_getNullCursor() };
+
+	if (computed && k.len)
+		full_expr(l, k.data[0]);
+	else if (k.len)
+		j.target = clang_getCursorReferenced(k.data[0]);
+	j.block = lw_cur(l);
+	vec_push(&l->gotos, j);
+	l->cur = DEAD;
+	free(k.data);
+}
+
+/* A goto leaves every scope that does not enclose its label. */
+static void goto_edge(L *l, jump *j, label *lab)
+{
+	int via = j->block;
+
+	if (clang_Cursor_isNull(j->target)) { /* computed: a block per target for its drops */
+		via = cfg_block(l->fn);
+		cfg_edge(l->fn, j->block, via);
+	}
+	lw_leave_scopes(l, via, j->scope, lab->scope, j->loc);
+	cfg_edge(l->fn, via, lab->block);
+}
+
+void lw_resolve_gotos(L *l)
+{
+	for (size_t i = 0; i < l->gotos.len; i++) {
+		jump *j = &l->gotos.data[i];
+
+		if (!clang_Cursor_isNull(j->target)) {
+			label *lab = find_label(l, j->target);
+
+			if (lab)
+				goto_edge(l, j, lab);
+			continue;
+		}
+		for (size_t n = 0; n < l->labels.len; n++)
+			if (l->labels.data[n].addr_taken && l->labels.data[n].block >= 0)
+				goto_edge(l, j, &l->labels.data[n]);
+	}
+}
+
+static void stmt(L *l, CXCursor c)
+{
+	switch (lw_kind(c)) {
+	case CXCursor_CompoundStmt: lw_compound(l, c, false); break;
+	case CXCursor_DeclStmt: decl_stmt(l, c); break;
+	case CXCursor_IfStmt: if_stmt(l, c); break;
+	case CXCursor_WhileStmt: while_stmt(l, c); break;
+	case CXCursor_DoStmt: do_stmt(l, c); break;
+	case CXCursor_ForStmt: for_stmt(l, c); break;
+	case CXCursor_SwitchStmt: switch_stmt(l, c); break;
+	case CXCursor_CaseStmt: case_stmt(l, c, false); break;
+	case CXCursor_DefaultStmt: case_stmt(l, c, true); break;
+	case CXCursor_BreakStmt: break_continue(l, c, true); break;
+	case CXCursor_ContinueStmt: break_continue(l, c, false); break;
+	case CXCursor_ReturnStmt: return_stmt(l, c); break;
+	case CXCursor_LabelStmt: label_stmt(l, c); break;
+	case CXCursor_GotoStmt: goto_stmt(l, c, false); break;
+	case CXCursor_IndirectGotoStmt: goto_stmt(l, c, true); break;
+	case CXCursor_NullStmt: case CXCursor_GCCAsmStmt: case CXCursor_MSAsmStmt: break;
+	case CXCursor_UnexposedStmt: { /* attributed statements: [[fallthrough]], ... */
+		cursors k = lw_kids(c);
+
+		for (size_t i = 0; i < k.len; i++)
+			if (clang_isStatement(lw_kind(k.data[i])) || clang_isExpression(lw_kind(k.data[i])))
+				stmt(l, k.data[i]);
+		free(k.data);
+		break;
+	}
+	default:
+		if (clang_isExpression(lw_kind(c)))
+			full_expr(l, c);
+	}
+}
