@@ -72,7 +72,7 @@ void vt_fingerprint_all(vt_findings *fs)
 			src = vt_read_file(file, NULL);
 		}
 		text = src ? line_text(src, f->loc.line) : xstrdup("");
-		h = fnv(fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule].id), f->loc.file),
+		h = fnv(fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule]->id), f->loc.file),
 			    f->message), text);
 		for (size_t k = 0; k < seen.len; k++)
 			n += seen.data[k] == h;
@@ -183,7 +183,7 @@ static bool matched(vt_baseline *b, const vt_finding *f)
 	for (size_t i = 0; i < b->entries.len; i++) {
 		entry *e = &b->entries.data[i];
 
-		if (!e->used && !strcmp(e->rule, vt_rules[f->rule].id) &&
+		if (!e->used && !strcmp(e->rule, vt_rules[f->rule]->id) &&
 		    !strcmp(e->fingerprint, f->fingerprint) && same_file(e->file, f->loc.file)) {
 			e->used = true;
 			return true;

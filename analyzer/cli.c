@@ -13,7 +13,7 @@ static const char usage_text[] =
 	"usage: vtlint [options] FILE... [-- COMPILER-ARGS...]\n"
 	"       vtlint [options] --all [-p DIR]\n"
 	"\n"
-	"Finds misuse of value tasks (vtask) in C: VT001-VT005.\n"
+	"Finds misuse of value tasks (vtask) in C; --list-rules names the rules.\n"
 	"\n"
 	"  -p, --build-path DIR   read DIR/compile_commands.json (default: the nearest one\n"
 	"                         walking up from each file, also trying build/ beside each)\n"
@@ -52,7 +52,7 @@ static void set_rules(vt_options *o, const char *list, bool on, bool only)
 {
 	char *copy = xstrdup(list), *save = NULL;
 
-	for (int r = 0; only && r < VT_NRULES; r++) {
+	for (int r = 0; only && r < vt_nrules; r++) {
 		o->enabled[r] = false;
 		o->rules_set[r] = true;
 	}
@@ -69,8 +69,8 @@ static void set_rules(vt_options *o, const char *list, bool on, bool only)
 
 static void list_rules(void)
 {
-	for (int r = 0; r < VT_NRULES; r++)
-		printf("%s  %-20s %s\n", vt_rules[r].id, vt_rules[r].name, vt_rules[r].summary);
+	for (int r = 0; r < vt_nrules; r++)
+		printf("%s  %-20s %s\n", vt_rules[r]->id, vt_rules[r]->name, vt_rules[r]->summary);
 	exit(0);
 }
 
@@ -195,7 +195,7 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 {
 	int i;
 
-	for (int r = 0; r < VT_NRULES; r++)
+	for (int r = 0; r < vt_nrules; r++)
 		o->enabled[r] = true;
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {

@@ -19,8 +19,8 @@ typedef struct vt_options {
 	const char *srcroot;         /* --srcroot: SARIF URIs relative to it */
 	bool all, quiet, show_suppressed, parse_only, lsp;
 	int jobs;
-	bool enabled[VT_NRULES];
-	bool rules_set[VT_NRULES];   /* --enable/--disable said so: beats the config */
+	bool enabled[VT_MAX_RULES];
+	bool rules_set[VT_MAX_RULES];   /* --enable/--disable said so: beats the config */
 	FILE *dump_cfg;
 } vt_options;
 

@@ -43,16 +43,6 @@ static void bad(reader *r, const char *key, const char *what)
 	r->ok = false;
 }
 
-static int level_named(const char *s)
-{
-	static const char *const names[] = { "off", "note", "warning", "error" };
-
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
 static void read_rules(reader *r, cJSON *rules, vt_config *c)
 {
 	cJSON *e;
@@ -69,7 +59,7 @@ static void read_rules(reader *r, cJSON *rules, vt_config *c)
 			bad(r, e->string, "unknown rule (see vtlint --list-rules)");
 		else if (cJSON_IsBool(e))
 			c->level[rule] = cJSON_IsTrue(e) ? LEVEL_WARNING : LEVEL_OFF;
-		else if (!cJSON_IsString(e) || (level = level_named(e->valuestring)) < 0)
+		else if (!cJSON_IsString(e) || (level = vt_level_lookup(e->valuestring)) < 0)
 			bad(r, e->string, "must be \"off\", \"note\", \"warning\" or \"error\"");
 		else
 			c->level[rule] = level;
@@ -138,8 +128,8 @@ static vt_config *defaults(void)
 {
 	vt_config *c = xcalloc(1, sizeof *c);
 
-	for (int i = 0; i < VT_NRULES; i++)
-		c->level[i] = LEVEL_WARNING;
+	for (int i = 0; i < vt_nrules; i++)
+		c->level[i] = (int)vt_rules[i]->level;
 	return c;
 }
 

@@ -19,22 +19,17 @@ struct vt_rule_ctx {
 	vt_findings *out;
 	size_t first_finding;       /* this function's findings start here */
 	VEC(vt_loc) finding_notes;  /* the note place of each finding, for "earliest" */
-	/* per parameter: what any path did with it (rules.md: "a parameter counts when...") */
-	uint8_t *param_seen;
-	VEC(struct pending_loss { vt_op_view op; const vt_event *ev; }) param_losses;
-};
-
-enum { SEEN_USED = 1, SEEN_CONSUMED = 2, SEEN_INSPECTED = 4 };
-
-static const vt_rule_hooks *const all_hooks[VT_NRULES] = {
-	&vt001_hooks, &vt002_hooks, &vt003_hooks, &vt004_hooks, &vt005_hooks,
+	uint8_t *param_use;         /* per parameter: VT_USE_* bits, any path */
+	int rule;                   /* the rule whose hook runs */
+	void *rule_data[VT_MAX_RULES];
 };
 
 /* ---- reporting ------------------------------------------------------------------- */
 
-void vt_report(vt_rule_ctx *cx, int rule, vt_loc at, const vt_loc *note_at,
-	       const char *note, const char *fmt, ...)
+void vt_report(vt_rule_ctx *cx, vt_loc at, const vt_loc *note_at, const char *note,
+	       const char *fmt, ...)
 {
+	int rule = cx->rule;
 	vt_findings *fs = cx->out;
 	va_list ap;
 	char *msg;
@@ -66,11 +61,14 @@ void vt_report(vt_rule_ctx *cx, int rule, vt_loc at, const vt_loc *note_at,
 	vec_push(&cx->finding_notes, note_at ? *note_at : at);
 }
 
-void vt_report_param_loss(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
+void **vt_rule_data(vt_rule_ctx *cx)
 {
-	struct pending_loss p = { .op = *op, .ev = ev };
+	return &cx->rule_data[cx->rule];
+}
 
-	vec_push(&cx->param_losses, p);
+unsigned vt_param_use(const vt_rule_ctx *cx, int param)
+{
+	return cx->param_use[param];
 }
 
 /* ---- hooks ----------------------------------------------------------------------- */
@@ -91,26 +89,43 @@ static vt_op_view view(vt_rule_ctx *cx, const op *o, const vt_event *ev)
 	return v;
 }
 
-enum hook { HOOK_CONSUME, HOOK_INSPECT, HOOK_HANDOFF, HOOK_STORE, HOOK_LOST };
+enum hook { HOOK_CONSUME, HOOK_INSPECT, HOOK_HANDOFF, HOOK_STORE, HOOK_ESCAPE, HOOK_LOST };
+
+static vt_hook *hook_of(const vt_rule_hooks *k, enum hook h)
+{
+	vt_hook *const fns[] = { k->consume, k->inspect, k->handoff, k->store, k->escape,
+				 k->lost };
+
+	return fns[h];
+}
 
 /* Every enabled rule's hook h, in rule order. */
 static void call_hooks(vt_rule_ctx *cx, enum hook h, const vt_op_view *v, const vt_event *ev)
 {
-	for (int r = 0; r < VT_NRULES; r++) {
-		const vt_rule_hooks *k = all_hooks[r];
-		void (*const fns[])(vt_rule_ctx *, const vt_op_view *, const vt_event *) = {
-			k->consume, k->inspect, k->handoff, k->store, k->lost,
-		};
+	for (cx->rule = 0; cx->rule < vt_nrules; cx->rule++) {
+		vt_hook *fn = hook_of(&vt_rules[cx->rule]->hooks, h);
 
-		if (cx->opts->enabled[r] && fns[h])
-			fns[h](cx, v, ev);
+		if (!cx->opts->disabled[cx->rule] && fn)
+			fn(cx, v, ev);
 	}
 }
 
-static void param_seen(vt_rule_ctx *cx, const op *o, uint8_t what)
+/* begin (at_end false) or end of the walk, for every enabled rule. */
+static void frame_hooks(vt_rule_ctx *cx, bool at_end)
+{
+	for (cx->rule = 0; cx->rule < vt_nrules; cx->rule++) {
+		const vt_rule_hooks *k = &vt_rules[cx->rule]->hooks;
+		void (*fn)(vt_rule_ctx *) = at_end ? k->end : k->begin;
+
+		if (!cx->opts->disabled[cx->rule] && fn)
+			fn(cx);
+	}
+}
+
+static void param_used(vt_rule_ctx *cx, const op *o, uint8_t what)
 {
 	if (o->flags & OP_PARAM)
-		cx->param_seen[o->born->arg] |= what | SEEN_USED;
+		cx->param_use[o->born->arg] |= what | VT_USE_USED;
 }
 
 /* ---- applying events --------------------------------------------------------------- */
@@ -191,7 +206,7 @@ static void copy(vt_rule_ctx *cx, state *s, const vt_event *ev)
 
 static void consumed(vt_rule_ctx *cx, state *s, op *o, const vt_event *ev, uint8_t bit)
 {
-	param_seen(cx, o, SEEN_CONSUMED);
+	param_used(cx, o, VT_USE_CONSUMED);
 	if (o->flags & OP_CALLER)
 		o->out |= (uint8_t)(bit | OUT_TOUCHED);
 	if (!o->first)
@@ -227,7 +242,7 @@ static void inspect(vt_rule_ctx *cx, state *s, const vt_event *ev)
 
 	if (!o)
 		return;
-	param_seen(cx, o, SEEN_INSPECTED);
+	param_used(cx, o, VT_USE_INSPECTED);
 	if (o->flags & OP_CALLER)
 		o->out |= OUT_TOUCHED;
 	if (ev->dst >= 0)
@@ -251,7 +266,7 @@ static void store(vt_rule_ctx *cx, state *s, const vt_event *ev)
 	call_hooks(cx, HOOK_STORE, &v, ev);
 	if (!o)
 		return;
-	param_seen(cx, o, SEEN_CONSUMED);
+	param_used(cx, o, VT_USE_CONSUMED);
 	if (o->flags & OP_CALLER)
 		o->out |= OUT_ESCAPED;
 	o->status = (uint8_t)((o->status & ~ST_LIVE) | ST_STORED);
@@ -261,10 +276,13 @@ static void store(vt_rule_ctx *cx, state *s, const vt_event *ev)
 static void escape(vt_rule_ctx *cx, state *s, int var)
 {
 	op *o = st_var_op(s, var);
+	vt_op_view v;
 
 	if (!o)
 		return;
-	param_seen(cx, o, SEEN_CONSUMED);
+	v = view(cx, o, NULL);
+	call_hooks(cx, HOOK_ESCAPE, &v, NULL);
+	param_used(cx, o, VT_USE_CONSUMED);
 	if (o->flags & OP_CALLER) {
 		o->out |= OUT_ESCAPED;
 		st_unbind(s, var);
@@ -376,6 +394,7 @@ static void run_block(vt_rule_ctx *cx, const vt_block *b, stateset *work)
 
 typedef struct engine {
 	vt_rule_ctx cx;
+	int max_states;
 	stateset *in;
 	VEC(int) queue;
 	bool *queued;
@@ -400,7 +419,7 @@ static void propagate(engine *en, const vt_block *b, stateset *work)
 
 			if (!st_apply_cond(s, &e->cond))
 				st_free(s);
-			else if (merge_into(&en->in[e->to], s, en->cx.opts->max_states))
+			else if (merge_into(&en->in[e->to], s, en->max_states))
 				enqueue(en, e->to);
 		}
 		st_free(work->data[i]);
@@ -452,8 +471,8 @@ static void summarize(engine *en, vt_summary *sum)
 		p->is_vtask = var->kind == VAR_PARAM;
 		p->is_out = var->kind == VAR_OUT;
 		if (p->is_vtask)
-			p->inspect_only = en->cx.param_seen[var->param] ==
-					  (SEEN_USED | SEEN_INSPECTED);
+			p->inspect_only = en->cx.param_use[var->param] ==
+					  (VT_USE_USED | VT_USE_INSPECTED);
 		for (size_t i = 0; p->is_out && i < exit->len; i++) {
 			state *s = exit->data[i];
 			bind *b = st_bind_of(s, (int)v);
@@ -472,37 +491,25 @@ static void summarize(engine *en, vt_summary *sum)
 	}
 }
 
-/* rules.md: a parameter counts when consumed on some path but not another, or never used. */
-static void settle_params(vt_rule_ctx *cx)
-{
-	for (size_t i = 0; i < cx->param_losses.len; i++) {
-		struct pending_loss *p = &cx->param_losses.data[i];
-		uint8_t seen = cx->param_seen[p->op.param];
-
-		if ((seen & SEEN_CONSUMED) || !(seen & SEEN_USED))
-			vt_report(cx, VT005, p->op.born, &p->ev->loc, "not consumed on this path",
-				  "parameter '%s' is not consumed on every path, and the caller "
-				  "handed it over", p->op.name);
-	}
-}
-
 void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_summary *sum)
 {
 	engine en = { .cx = { .fn = fn, .opts = o, .out = out,
-			      .first_finding = out->items.len } };
+			      .first_finding = out->items.len },
+		      .max_states = o->max_states > 0 ? o->max_states : VT_MAX_STATES };
 	size_t nb = fn->blocks.len;
 	int nparams = 0;
 
 	for (size_t v = 0; v < fn->vars.len; v++)
 		if (fn->vars.data[v].param >= nparams)
 			nparams = fn->vars.data[v].param + 1;
-	en.cx.param_seen = xcalloc((size_t)nparams + 1, 1);
+	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
 	en.in = xcalloc(nb, sizeof *en.in);
 	en.queued = xcalloc(nb, sizeof *en.queued);
 	vec_push(&en.in[fn->entry], st_new());
 	enqueue(&en, fn->entry);
+	frame_hooks(&en.cx, false);
 	fixed_point(&en);
-	settle_params(&en.cx);
+	frame_hooks(&en.cx, true);
 	if (sum)
 		summarize(&en, sum);
 	for (size_t b = 0; b < nb; b++) {
@@ -513,8 +520,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 	free(en.in);
 	free(en.queued);
 	free(en.queue.data);
-	free(en.cx.param_seen);
-	free(en.cx.param_losses.data);
+	free(en.cx.param_use);
 	free(en.cx.finding_notes.data);
 }
 

@@ -20,10 +20,9 @@ static cJSON *finding(const vt_finding *f)
 	cJSON *o = place(f->loc.file, f->loc.line, f->loc.col, f->message);
 	cJSON *notes = cJSON_AddArrayToObject(o, "notes");
 
-	cJSON_AddStringToObject(o, "rule", vt_rules[f->rule].id);
-	cJSON_AddStringToObject(o, "name", vt_rules[f->rule].name);
-	cJSON_AddStringToObject(o, "severity", f->level == LEVEL_ERROR ? "error" :
-						f->level == LEVEL_NOTE ? "note" : "warning");
+	cJSON_AddStringToObject(o, "rule", vt_rules[f->rule]->id);
+	cJSON_AddStringToObject(o, "name", vt_rules[f->rule]->name);
+	cJSON_AddStringToObject(o, "severity", vt_level_name(f->level));
 	cJSON_AddStringToObject(o, "fingerprint", f->fingerprint ? f->fingerprint : "");
 	if (f->suppressed)
 		cJSON_AddTrueToObject(o, "suppressed");

@@ -20,14 +20,6 @@
 #define INFORMATION_URI "https://github.com/vtlint/vtlint"
 #define SRCROOT "%SRCROOT%"
 
-static const char *const rule_tags[VT_NRULES][3] = {
-	[VT001] = { "correctness", "reliability" },
-	[VT002] = { "correctness", "concurrency" },
-	[VT003] = { "correctness", "concurrency" },
-	[VT004] = { "correctness", "maintainability" },
-	[VT005] = { "correctness", "resource-leak" },
-};
-
 /* A file the report names: its URI, and its text, read once for all its results. */
 typedef struct source {
 	const char *file;      /* as findings name it */
@@ -296,11 +288,11 @@ static cJSON *location(sarif *sr, vt_loc loc, int id, const char *message)
  */
 static char *full_description(int rule)
 {
-	const char *md = vt_rule_help_markdown[rule], *p, *end;
+	const char *md = vt_rule_help(rule), *p, *end;
 	buf b = { 0 };
 
 	if (!md)
-		return xstrdup(vt_rules[rule].summary);
+		return xstrdup(vt_rules[rule]->summary);
 	for (p = md; *p == '#' || *p == '\n';)
 		p = *p == '#' ? p + strcspn(p, "\n") : p + 1;
 	if (!strncmp(p, "**", 2) && (end = strstr(p + 2, "**")))
@@ -309,20 +301,20 @@ static char *full_description(int rule)
 	for (; *p && !(p[0] == '\n' && p[1] == '\n'); p++)
 		put(&b, *p == '\n' ? " " : p, 1);
 	if (!b.len)
-		return xstrdup(vt_rules[rule].summary);
+		return xstrdup(vt_rules[rule]->summary);
 	return b.data;
 }
 
 static cJSON *rule_descriptor(int i)
 {
 	cJSON *r = cJSON_CreateObject(), *help, *props, *tags;
-	const char *md = vt_rule_help_markdown[i];
+	const char *md = vt_rule_help(i);
 	char *text;
 
-	cJSON_AddStringToObject(r, "id", vt_rules[i].id);
-	cJSON_AddStringToObject(r, "name", vt_rules[i].name);
+	cJSON_AddStringToObject(r, "id", vt_rules[i]->id);
+	cJSON_AddStringToObject(r, "name", vt_rules[i]->name);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "shortDescription"), "text",
-				vt_rules[i].summary);
+				vt_rules[i]->summary);
 	text = full_description(i);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "fullDescription"), "text", text);
 	free(text);
@@ -331,13 +323,15 @@ static cJSON *rule_descriptor(int i)
 	cJSON_AddStringToObject(help, "text", md ? md : vt_rule_explanation(i));
 	cJSON_AddStringToObject(help, "markdown", md ? md : vt_rule_explanation(i));
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "defaultConfiguration"), "level",
-				"warning");
+				vt_level_name(vt_rules[i]->level));
 	props = cJSON_AddObjectToObject(r, "properties");
 	tags = cJSON_AddArrayToObject(props, "tags");
-	for (int t = 0; t < 3 && rule_tags[i][t]; t++)
-		cJSON_AddItemToArray(tags, cJSON_CreateString(rule_tags[i][t]));
+	for (int t = 0; t < 3 && vt_rules[i]->tags[t]; t++)
+		cJSON_AddItemToArray(tags, cJSON_CreateString(vt_rules[i]->tags[t]));
 	cJSON_AddStringToObject(props, "precision", "high");
-	cJSON_AddStringToObject(props, "problem.severity", "warning");
+	cJSON_AddStringToObject(props, "problem.severity",
+				vt_rules[i]->level == LEVEL_NOTE ? "recommendation"
+								 : vt_level_name(vt_rules[i]->level));
 	return r;
 }
 
@@ -350,17 +344,12 @@ static cJSON *driver(void)
 	cJSON_AddStringToObject(d, "semanticVersion", VTLINT_VERSION);
 	cJSON_AddStringToObject(d, "informationUri", INFORMATION_URI);
 	rules = cJSON_AddArrayToObject(d, "rules");
-	for (int i = 0; i < VT_NRULES; i++)
+	for (int i = 0; i < vt_nrules; i++)
 		cJSON_AddItemToArray(rules, rule_descriptor(i));
 	return d;
 }
 
 /* ---- results ----------------------------------------------------------------------- */
-
-static const char *level_name(int level)
-{
-	return level == LEVEL_ERROR ? "error" : level == LEVEL_NOTE ? "note" : "warning";
-}
 
 /* "vtask 'v' is consumed a second time: [first consumed here](1)." */
 static char *result_text(const vt_finding *f)
@@ -409,9 +398,9 @@ static cJSON *result(sarif *sr, const vt_finding *f)
 	source *s = find_source(sr, f->loc.file);
 	char hash[VT_LINE_HASH_SIZE], *text = result_text(f);
 
-	cJSON_AddStringToObject(r, "ruleId", vt_rules[f->rule].id);
+	cJSON_AddStringToObject(r, "ruleId", vt_rules[f->rule]->id);
 	cJSON_AddNumberToObject(r, "ruleIndex", f->rule);
-	cJSON_AddStringToObject(r, "level", level_name(f->level));
+	cJSON_AddStringToObject(r, "level", vt_level_name(f->level));
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "message"), "text", text);
 	free(text);
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "locations"), location(sr, f->loc, 0, NULL));

@@ -45,11 +45,10 @@ void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o)
 	for (size_t i = 0; i < fs->items.len; i++) {
 		const vt_finding *f = &fs->items.data[i];
 
-		line_head(out, f->loc, f->level == LEVEL_ERROR ? "error" :
-				       f->level == LEVEL_NOTE ? "note" : "warning",
+		line_head(out, f->loc, vt_level_name(f->level),
 			  f->level == LEVEL_ERROR ? "\033[1;31m" : MAGENTA, o->color);
 		fprintf(out, "%s%s [%s%s]%s\n", o->color ? BOLD : "", f->message,
-			vt_rules[f->rule].id, f->suppressed ? ", suppressed" : "",
+			vt_rules[f->rule]->id, f->suppressed ? ", suppressed" : "",
 			o->color ? RESET : "");
 		if (o->show_source)
 			show_source(out, f->loc, o->color);

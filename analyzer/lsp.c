@@ -276,9 +276,9 @@ static cJSON *finding_json(const doc *d, const vt_finding *f)
 			      severity[f->level] ? severity[f->level] : 2, f->message);
 	cJSON *rel = cJSON_AddArrayToObject(g, "relatedInformation");
 	char *href = xasprintf("https://github.com/vtlint/vtlint/blob/main/docs/rules/%s.md",
-			       vt_rules[f->rule].id);
+			       vt_rules[f->rule]->id);
 
-	cJSON_AddStringToObject(g, "code", vt_rules[f->rule].id);
+	cJSON_AddStringToObject(g, "code", vt_rules[f->rule]->id);
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(g, "codeDescription"), "href", href);
 	free(href);
 	for (size_t i = 0; i < f->notes.len; i++) {
@@ -351,8 +351,8 @@ static void analyse(server *s, doc *d)
 		publish(s, d, NULL);
 		return;
 	}
-	for (int r = 0; r < VT_NRULES; r++)
-		o.flow.enabled[r] = d->config->level[r] != LEVEL_OFF;
+	for (int r = 0; r < vt_nrules; r++)
+		o.flow.disabled[r] = d->config->level[r] == LEVEL_OFF;
 	status = vt_session_analyze(s->session, d->cmd.path, d->cmd.path, d->text.data,
 				    d->text.len, &o, &fs);
 	if (status == 0)

@@ -132,9 +132,9 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 			   .config = c->config, .flow = { .max_states = 64 } };
 
 	/* the command line beats the configuration, which beats the default */
-	for (int r = 0; r < VT_NRULES; r++)
-		u.flow.enabled[r] = j->o->rules_set[r] ? j->o->enabled[r]
-						       : c->config->level[r] != LEVEL_OFF;
+	for (int r = 0; r < vt_nrules; r++)
+		u.flow.disabled[r] = !(j->o->rules_set[r] ? j->o->enabled[r]
+						       : c->config->level[r] != LEVEL_OFF);
 	j->status[i] = vt_analyze_file(f, c->path, c->file, &u, &j->results[i]);
 	if (j->status[i] == 0 && !vt_suppress(c->path, c->file, &j->results[i],
 					      j->o->show_suppressed))

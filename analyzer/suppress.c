@@ -13,7 +13,7 @@
 
 #include "vtlint.h"
 
-enum { ALL_RULES = (1u << VT_NRULES) - 1 };
+#define ALL_RULES UINT32_MAX /* every rule, those added later too */
 
 typedef struct region {
 	char *list;     /* as written between the parentheses, or "" */

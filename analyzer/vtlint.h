@@ -64,23 +64,25 @@ typedef struct vt_loc {
 
 int vt_loc_cmp(vt_loc a, vt_loc b);
 
-/* ---- rules (rules/rules.c) ---------------------------------------------------- */
-
-enum vt_rule { VT001, VT002, VT003, VT004, VT005, VT_NRULES };
-
-typedef struct vt_rule_info {
-	const char *id;      /* "VT001" */
-	const char *name;    /* "double-consume" */
-	const char *summary; /* one sentence */
-} vt_rule_info;
-
-extern const vt_rule_info vt_rules[VT_NRULES];
-int vt_rule_lookup(const char *id_or_name); /* -1 when unknown */
-const char *vt_rule_explanation(int rule);
-
-/* ---- config.c: .vtlint.json --------------------------------------------------------- */
+/* ---- rules: one record each (rules/vt00N.c), listed in rules/rules.c ------------ */
 
 enum vt_level { LEVEL_OFF, LEVEL_NOTE, LEVEL_WARNING, LEVEL_ERROR };
+
+/* "off", "note", "warning", "error": the one spelling of each level. */
+const char *vt_level_name(int level);
+int vt_level_lookup(const char *name); /* -1 when unknown */
+
+enum { VT_MAX_RULES = 31 }; /* room in per-rule arrays and bit masks */
+
+struct vt_rule;
+extern const struct vt_rule *const vt_rules[]; /* in id order */
+extern const int vt_nrules;
+int vt_rule_lookup(const char *id_or_name);    /* index into vt_rules, -1 when unknown */
+const char *vt_rule_explanation(int rule);     /* --explain: its document, or its summary */
+/* docs/rules/<id>.md embedded at build time (rulehelp.cmake); NULL when there is none. */
+const char *vt_rule_help(int rule);
+
+/* ---- config.c: .vtlint.json --------------------------------------------------------- */
 
 struct vt_findings;
 
@@ -88,7 +90,7 @@ typedef VEC(char *) vt_strings;
 
 typedef struct vt_config {
 	char *path, *dir;            /* NULL for the defaults */
-	int level[VT_NRULES];
+	int level[VT_MAX_RULES];   /* enum vt_level of each rule */
 	vt_strings skip;             /* glob patterns */
 	vt_strings consume, inspect, handoff;  /* the project's own wrappers */
 } vt_config;
@@ -288,31 +290,52 @@ typedef struct vt_op_view {
 } vt_op_view;
 
 typedef struct vt_rule_ctx vt_rule_ctx;
+typedef void vt_hook(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
 
-/* Each rule reacts to these; the engine applies the state change afterwards. */
+/*
+ * What a rule reacts to.  The engine calls each enabled rule's hooks on every
+ * event of every path state, before it applies the event; begin and end
+ * frame one function's walk (end: what only the whole function can tell).
+ */
 typedef struct vt_rule_hooks {
-	void (*consume)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
-	void (*inspect)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
-	void (*handoff)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
-	void (*store)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
-	void (*lost)(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+	void (*begin)(vt_rule_ctx *cx);
+	vt_hook *consume, *inspect, *handoff, *store;
+	vt_hook *escape; /* the operation leaves vtlint's sight */
+	vt_hook *lost;   /* the last link to a live operation is gone */
+	void (*end)(vt_rule_ctx *cx);
 } vt_rule_hooks;
 
-extern const vt_rule_hooks vt001_hooks, vt002_hooks, vt003_hooks, vt004_hooks,
-	vt005_hooks;
+/* A rule: everything about it but its fixtures and its document lives in its file. */
+typedef struct vt_rule {
+	const char *id;          /* "VT001" */
+	const char *name;        /* "double-consume" */
+	const char *summary;     /* one sentence: --list-rules, SARIF shortDescription */
+	const char *tags[3];     /* SARIF properties.tags */
+	enum vt_level level;     /* default level */
+	vt_rule_hooks hooks;
+} vt_rule;
 
-/* Rules report through this; findings at one place are merged (earliest note). */
-void vt_report(vt_rule_ctx *cx, int rule, vt_loc at, const vt_loc *note_at,
-	       const char *note, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/*
+ * Rules report through this, from a hook of theirs: one finding per place and
+ * rule, its note on the earliest event any path gave.
+ */
+void vt_report(vt_rule_ctx *cx, vt_loc at, const vt_loc *note_at, const char *note,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* "vtask 'v'", "the vtask returned by 'fetch'" or "parameter 'v'", into buf. */
 const char *vt_subject(const vt_op_view *op, char *buf, size_t n);
-/* VT005 of a parameter is decided after the walk (rules.md: "a parameter counts when..."). */
-void vt_report_param_loss(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
+/* The current rule's own word for this function's walk (begin to end). */
+void **vt_rule_data(vt_rule_ctx *cx);
+/* What any path of the walk did with parameter i (after the walk: VT_USE_* bits). */
+enum { VT_USE_USED = 1, VT_USE_CONSUMED = 2, VT_USE_INSPECTED = 4 };
+unsigned vt_param_use(const vt_rule_ctx *cx, int param);
 
+/* What the engine runs; all zero is the default: every rule, default limits. */
 typedef struct vt_flow_opts {
-	bool enabled[VT_NRULES];
-	int max_states;        /* per block before states are joined */
+	bool disabled[VT_MAX_RULES];
+	int max_states;        /* per block before states are joined; 0: VT_MAX_STATES */
 } vt_flow_opts;
+
+enum { VT_MAX_STATES = 64 };
 
 /* Runs the function to a fixed point, adds findings, fills *sum when non-NULL. */
 void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out,
@@ -386,8 +409,6 @@ int vt_format_json(FILE *out, const vt_findings *fs);
 /* SARIF 2.1.0; files under srcroot (NULL: the current directory) relative to %SRCROOT%. */
 int vt_format_sarif(FILE *out, const vt_findings *fs, const char *srcroot);
 
-/* docs/rules/VT00N.md, embedded at build time (rulehelp.cmake); NULL when missing. */
-extern const char *const vt_rule_help_markdown[VT_NRULES];
 
 /* ---- fingerprint.c: GitHub's primaryLocationLineHash ---------------------------- */
 

@@ -12,7 +12,7 @@ static void after_consumed(vt_rule_ctx *cx, const vt_op_view *op, const vt_event
 
 	if (!(op->status & ST_CONSUMED))
 		return;
-	vt_report(cx, VT001, ev->loc, op->first ? &op->first->loc : NULL, "first consumed here",
+	vt_report(cx, ev->loc, op->first ? &op->first->loc : NULL, "first consumed here",
 		  "%s is %s after it was consumed", vt_subject(op, who, sizeof who), what);
 }
 
@@ -22,7 +22,7 @@ static void consume(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 
 	if (!(op->status & ST_CONSUMED))
 		return;
-	vt_report(cx, VT001, ev->loc, op->first ? &op->first->loc : NULL, "first consumed here",
+	vt_report(cx, ev->loc, op->first ? &op->first->loc : NULL, "first consumed here",
 		  "%s is consumed a second time", vt_subject(op, who, sizeof who));
 }
 
@@ -36,4 +36,11 @@ static void handoff(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 	after_consumed(cx, op, ev, "handed to another fiber");
 }
 
-const vt_rule_hooks vt001_hooks = { .consume = consume, .inspect = inspect, .handoff = handoff };
+const vt_rule vt001 = {
+	.id = "VT001",
+	.name = "double-consume",
+	.summary = "A vtask is consumed twice, or inspected or handed on after it was consumed.",
+	.tags = { "correctness", "reliability" },
+	.level = LEVEL_WARNING,
+	.hooks = { .consume = consume, .inspect = inspect, .handoff = handoff },
+};

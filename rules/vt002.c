@@ -14,7 +14,7 @@ static void report(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev, co
 {
 	char who[160];
 
-	vt_report(cx, VT002, ev->loc, op->first ? &op->first->loc : NULL,
+	vt_report(cx, ev->loc, op->first ? &op->first->loc : NULL,
 		  "handed to another fiber here", "%s is %s while another fiber may still be "
 		  "waiting on it", vt_subject(op, who, sizeof who), what);
 }
@@ -37,4 +37,12 @@ static void handoff(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 		report(cx, op, ev, "handed to a second fiber");
 }
 
-const vt_rule_hooks vt002_hooks = { .consume = consume, .inspect = inspect, .handoff = handoff };
+const vt_rule vt002 = {
+	.id = "VT002",
+	.name = "concurrent-await",
+	.summary = "A vtask handed to another fiber or thread is also consumed or handed off elsewhere "
+		   "while it may still be pending.",
+	.tags = { "correctness", "concurrency" },
+	.level = LEVEL_WARNING,
+	.hooks = { .consume = consume, .inspect = inspect, .handoff = handoff },
+};

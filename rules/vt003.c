@@ -14,9 +14,16 @@ static void consume(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 	if (ev->how != HOW_GET_RESULT || (op->flags & OP_DONE) ||
 	    (op->status & (ST_CONSUMED | ST_HANDED)))
 		return; /* a consumed or handed-off one is VT001's or VT002's */
-	vt_report(cx, VT003, ev->loc, &op->born, "made here",
+	vt_report(cx, ev->loc, &op->born, "made here",
 		  "vtask_get_result() on %s, which is not known to have completed: it does "
 		  "not wait", vt_subject(op, who, sizeof who));
 }
 
-const vt_rule_hooks vt003_hooks = { .consume = consume };
+const vt_rule vt003 = {
+	.id = "VT003",
+	.name = "blocking-get-result",
+	.summary = "vtask_get_result() on a vtask that is not known to have completed on every path.",
+	.tags = { "correctness", "concurrency" },
+	.level = LEVEL_WARNING,
+	.hooks = { .consume = consume },
+};

@@ -14,9 +14,17 @@ static void store(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 		vt_subject(op, who, sizeof who);
 	else
 		snprintf(who, sizeof who, "a vtask");
-	vt_report(cx, VT004, ev->loc, NULL, NULL,
+	vt_report(cx, ev->loc, NULL, NULL,
 		  "%s is stored in %s; keep the vt_task from vtask_as_task() instead", who,
 		  ev->what ? ev->what : "a container");
 }
 
-const vt_rule_hooks vt004_hooks = { .store = store };
+const vt_rule vt004 = {
+	.id = "VT004",
+	.name = "stored-vtask",
+	.summary = "A vtask is stored in a struct or union member, an array element, a global or static "
+		   "variable, or memory behind a pointer that is not a vtask * parameter.",
+	.tags = { "correctness", "maintainability" },
+	.level = LEVEL_WARNING,
+	.hooks = { .store = store },
+};

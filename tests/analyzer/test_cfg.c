@@ -31,7 +31,6 @@ static char *lower(const char *src)
 	ck_assert_int_eq(write(fd, src, strlen(src)), (ssize_t)strlen(src));
 	close(fd);
 	o.dump_cfg = open_memstream(&text, &len);
-	o.flow.max_states = 64;
 	ck_assert_int_eq(vt_analyze_file(f, path, path, &o, &fs), 0);
 	fclose(o.dump_cfg);
 	vt_findings_free(&fs);

@@ -33,7 +33,7 @@ static vt_cond cmp(int var, enum vt_cmp op, int64_t k)
 /* Runs fn with every rule on; returns "RULE:line" of each finding, sorted. */
 static char *run(vt_func *fn)
 {
-	vt_flow_opts o = { .enabled = { 1, 1, 1, 1, 1 }, .max_states = 64 };
+	vt_flow_opts o = { 0 }; /* every rule, default limits */
 	vt_findings fs = { 0 };
 	vt_summary sum = { 0 };
 	char *out = xstrdup("");
@@ -42,7 +42,7 @@ static char *run(vt_func *fn)
 	vt_findings_sort(&fs);
 	for (size_t i = 0; i < fs.items.len; i++) {
 		char *n = xasprintf("%s%s%s:%u", out, *out ? " " : "",
-				    vt_rules[fs.items.data[i].rule].id, fs.items.data[i].loc.line);
+				    vt_rules[fs.items.data[i].rule]->id, fs.items.data[i].loc.line);
 		free(out);
 		out = n;
 	}

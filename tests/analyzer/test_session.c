@@ -21,8 +21,7 @@ static const char fixed[] = "#include <vtask.h>\nvtask fetch(void);\n"
 
 static size_t count(vt_session *s, const char *path, const char *text, int *status)
 {
-	vt_unit_opts o = { .args = args, .nargs = 1, .flow = { .enabled = { 1, 1, 1, 1, 1 },
-							       .max_states = 64 } };
+	vt_unit_opts o = { .args = args, .nargs = 1, .flow = { { 0 } } };
 	vt_findings fs = { 0 };
 	size_t n;
 
@@ -60,8 +59,7 @@ END_TEST
 
 static size_t lines_of(vt_session *s, const char *path, const char *text, unsigned *lines)
 {
-	vt_unit_opts o = { .args = args, .nargs = 1, .flow = { .enabled = { 1, 1, 1, 1, 1 },
-							       .max_states = 64 } };
+	vt_unit_opts o = { .args = args, .nargs = 1, .flow = { { 0 } } };
 	vt_findings fs = { 0 };
 	size_t n;
 
