@@ -192,26 +192,15 @@ static bool matched(vt_baseline *b, const vt_finding *f)
 	return false;
 }
 
+static bool in_baseline(vt_finding *f, void *b)
+{
+	return f->fingerprint && matched(b, f);
+}
+
 /* Drops the findings the baseline already has; returns how many. */
 size_t vt_baseline_filter(vt_baseline *b, vt_findings *fs)
 {
-	size_t j = 0, dropped = 0;
-
-	for (size_t i = 0; i < fs->items.len; i++) {
-		vt_finding *f = &fs->items.data[i];
-
-		if (f->fingerprint && matched(b, f)) {
-			vt_findings one = { 0 };
-
-			vec_push(&one.items, *f);
-			vt_findings_free(&one);
-			dropped++;
-		} else {
-			fs->items.data[j++] = *f;
-		}
-	}
-	fs->items.len = j;
-	return dropped;
+	return vt_findings_drop(fs, in_baseline, b);
 }
 
 void vt_baseline_free(vt_baseline *b)

@@ -4,9 +4,10 @@
 
 #include "vtlint.h"
 
-vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, char *message)
+vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, const char *message)
 {
-	vt_finding f = { .rule = rule, .loc = loc, .message = message, .level = LEVEL_WARNING };
+	vt_finding f = { .rule = rule, .loc = loc, .message = xstrdup(message),
+			 .level = LEVEL_WARNING };
 
 	f.loc.file = xstrdup(loc.file ? loc.file : "");
 	vec_push(&fs->items, f);
@@ -41,7 +42,7 @@ void vt_copy_finding(vt_findings *fs, const vt_finding *f, int delta)
 	vt_finding *c;
 
 	at.line = (unsigned)((int)at.line + delta);
-	c = vt_add_finding(fs, f->rule, at, xstrdup(f->message));
+	c = vt_add_finding(fs, f->rule, at, f->message);
 	c->level = f->level;
 	c->suppressed = f->suppressed;
 	for (size_t i = 0; i < f->notes.len; i++) {
@@ -55,12 +56,27 @@ void vt_copy_finding(vt_findings *fs, const vt_finding *f, int delta)
 /* Frees the findings past the first n. */
 void vt_findings_truncate(vt_findings *fs, size_t n)
 {
-	vt_findings tail = { 0 };
-
 	for (size_t i = n; i < fs->items.len; i++)
-		vec_push(&tail.items, fs->items.data[i]);
+		vt_finding_free(&fs->items.data[i]);
 	fs->items.len = n;
-	vt_findings_free(&tail);
+}
+
+size_t vt_findings_drop(vt_findings *fs, bool (*drop)(vt_finding *f, void *ctx), void *ctx)
+{
+	size_t j = 0, n = 0;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		vt_finding *f = &fs->items.data[i];
+
+		if (drop(f, ctx)) {
+			vt_finding_free(f);
+			n++;
+		} else {
+			fs->items.data[j++] = *f;
+		}
+	}
+	fs->items.len = j;
+	return n;
 }
 
 static int finding_cmp(const void *pa, const void *pb)
@@ -91,20 +107,22 @@ void vt_findings_move(vt_findings *dst, vt_findings *src)
 	memset(src, 0, sizeof *src);
 }
 
+void vt_finding_free(vt_finding *f)
+{
+	for (size_t j = 0; j < f->notes.len; j++) {
+		free((char *)f->notes.data[j].loc.file);
+		free(f->notes.data[j].message);
+	}
+	free(f->notes.data);
+	free((char *)f->loc.file);
+	free(f->message);
+	free(f->fingerprint);
+}
+
 void vt_findings_free(vt_findings *fs)
 {
-	for (size_t i = 0; i < fs->items.len; i++) {
-		vt_finding *f = &fs->items.data[i];
-
-		for (size_t j = 0; j < f->notes.len; j++) {
-			free((char *)f->notes.data[j].loc.file);
-			free(f->notes.data[j].message);
-		}
-		free(f->notes.data);
-		free((char *)f->loc.file);
-		free(f->message);
-		free(f->fingerprint);
-	}
+	for (size_t i = 0; i < fs->items.len; i++)
+		vt_finding_free(&fs->items.data[i]);
 	for (size_t i = 0; i < fs->errors.len; i++) {
 		free(fs->errors.data[i].file);
 		free(fs->errors.data[i].message);

@@ -56,6 +56,7 @@ void vt_report(vt_rule_ctx *cx, vt_loc at, const vt_loc *note_at, const char *no
 		fatal("out of memory");
 	va_end(ap);
 	f = vt_add_finding(fs, rule, at, msg);
+	free(msg);
 	if (note_at)
 		vt_add_note(f, *note_at, note);
 	vec_push(&cx->finding_notes, note_at ? *note_at : at);
@@ -175,14 +176,6 @@ static void make(vt_rule_ctx *cx, state *s, int dst, const vt_event *ev, uint8_t
 	if (cx->fn->vars.data[dst].kind != VAR_TEMP)
 		n.name_var = dst;
 	st_bind(s, dst, st_add_op(s, n));
-}
-
-static uint8_t birth_flags(const vt_event *ev)
-{
-	return (uint8_t)(((ev->flags & BIRTH_DONE) ? OP_DONE : 0) |
-			 ((ev->flags & BIRTH_MAYBE) ? OP_MAYBE : 0) |
-			 ((ev->flags & BIRTH_PARAM) ? OP_PARAM : 0) |
-			 ((ev->flags & BIRTH_CALLER) ? OP_CALLER : 0));
 }
 
 static void copy(vt_rule_ctx *cx, state *s, const vt_event *ev)
@@ -342,7 +335,7 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	state *s = work->data[i];
 
 	switch (ev->kind) {
-	case EV_BIRTH: make(cx, s, ev->dst, ev, birth_flags(ev)); break;
+	case EV_BIRTH: make(cx, s, ev->dst, ev, ev->flags); break;
 	case EV_COPY: copy(cx, s, ev); break;
 	case EV_CLEAR: release(cx, s, ev->dst, ev); break;
 	case EV_CONSUME: consume(cx, s, ev); break;

@@ -407,7 +407,7 @@ static void params(L *l, CXCursor fn)
 			continue;
 		e = lw_emit(l, EV_BIRTH, lw_loc_of(l, p));
 		e->dst = v;
-		e->flags = k == VAR_PARAM ? BIRTH_PARAM : BIRTH_CALLER;
+		e->flags = k == VAR_PARAM ? OP_PARAM : OP_CALLER;
 		e->arg = i;
 	}
 }

@@ -166,7 +166,7 @@ static int call(L *l, CXCursor c)
 	}
 	if (lw_cursor_is_vtask(c))
 		r = birth(l, c, direct ? intern(l, callee) : "a call through a pointer",
-			  what == RT_DONE_MAKER ? BIRTH_DONE : 0);
+			  what == RT_DONE_MAKER ? OP_DONE : 0);
 	if (direct && lw_is_noreturn(l, callee))
 		l->cur = DEAD;
 	free(name);

@@ -112,26 +112,28 @@ static void scan_line(marks *m, const char *text, unsigned line, const char *nam
 	}
 }
 
+typedef struct filter_ctx {
+	const char *name;
+	const marks *m;
+	bool keep;
+} filter_ctx;
+
+/* Drops a suppressed finding, or marks it when the user keeps them. */
+static bool suppressed(vt_finding *f, void *ctx)
+{
+	const filter_ctx *c = ctx;
+	bool hit = strcmp(f->loc.file, c->name) == 0 && f->loc.line < c->m->mask.len &&
+		   (c->m->mask.data[f->loc.line] & (1u << f->rule));
+
+	f->suppressed = hit;
+	return hit && !c->keep;
+}
+
 static void filter(vt_findings *fs, const char *name, const marks *m, bool keep)
 {
-	size_t j = 0;
+	filter_ctx c = { .name = name, .m = m, .keep = keep };
 
-	for (size_t i = 0; i < fs->items.len; i++) {
-		vt_finding *f = &fs->items.data[i];
-		bool hit = strcmp(f->loc.file, name) == 0 && f->loc.line < m->mask.len &&
-			   (m->mask.data[f->loc.line] & (1u << f->rule));
-
-		if (hit && !keep) {
-			vt_findings tmp = { 0 };
-
-			vec_push(&tmp.items, *f);
-			vt_findings_free(&tmp);
-			continue;
-		}
-		f->suppressed = hit;
-		fs->items.data[j++] = *f;
-	}
-	fs->items.len = j;
+	vt_findings_drop(fs, suppressed, &c);
 }
 
 bool vt_suppress_text(const char *text, const char *name, vt_findings *fs, bool keep)

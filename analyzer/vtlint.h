@@ -101,15 +101,21 @@ char *vt_config_find(const char *source);
 bool vt_config_skips(const vt_config *c, const char *file);
 void vt_config_free(vt_config *c);
 
-/* ---- findings.c --------------------------------------------------------------- */
+/* ---- findings.c: what a run found ---------------------------------------------- */
 
+/*
+ * Ownership: a vt_findings owns everything in it, every string included
+ * (files, messages, fingerprints); the functions that add copy what they are
+ * given, and vt_finding_free / vt_findings_free release it.  A vt_loc's
+ * file is borrowed everywhere else (the CFG's point into the unit's name pool).
+ */
 typedef struct vt_note {
 	vt_loc loc;
 	char *message;
 } vt_note;
 
 typedef struct vt_finding {
-	int rule;
+	int rule;            /* index into vt_rules */
 	vt_loc loc;
 	char *message;
 	VEC(vt_note) notes;
@@ -130,14 +136,19 @@ typedef struct vt_findings {
 	VEC(vt_error) errors;
 } vt_findings;
 
-vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, char *message);
+/* Adds copies of loc.file and message; the pointer is valid until the next add. */
+vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, const char *message);
 void vt_add_note(vt_finding *f, vt_loc loc, const char *message);
 void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void vt_findings_sort(vt_findings *fs);
 void vt_copy_finding(vt_findings *fs, const vt_finding *f, int delta);
+/* Frees and removes every finding drop() says so of; returns how many. */
+size_t vt_findings_drop(vt_findings *fs, bool (*drop)(vt_finding *f, void *ctx), void *ctx);
 void vt_findings_truncate(vt_findings *fs, size_t n);
+/* Appends src's findings and errors to dst, which owns them now; src is left empty. */
 void vt_findings_move(vt_findings *dst, vt_findings *src);
+void vt_finding_free(vt_finding *f);
 void vt_findings_free(vt_findings *fs);
 
 /* ---- baseline.c: fingerprints and --baseline ---------------------------------- */
@@ -200,7 +211,12 @@ enum vt_how {
 	HOW_CALLEE, /* consumed by a callee through &x */
 };
 
-enum { BIRTH_DONE = 1, BIRTH_MAYBE = 2, BIRTH_PARAM = 4, BIRTH_CALLER = 8 };
+/*
+ * What is known of an operation (EV_BIRTH's flags, then the engine's):
+ * completed, only maybe made (a callee stores on some paths), a parameter,
+ * or the caller's operation behind *p of a vtask * parameter.
+ */
+enum { OP_DONE = 1, OP_MAYBE = 2, OP_PARAM = 4, OP_CALLER = 8 };
 
 struct vt_summary;
 
@@ -277,8 +293,6 @@ typedef struct vt_summary {
 /* ---- state.c / flow.c: the data-flow engine ------------------------------------ */
 
 enum { ST_LIVE = 1, ST_CONSUMED = 2, ST_HANDED = 4, ST_STORED = 8 };
-enum { OP_DONE = 1, OP_MAYBE = 2, OP_PARAM = 4, OP_CALLER = 8 };
-
 /* What the engine tells a rule about one operation. */
 typedef struct vt_op_view {
 	const char *name;   /* the variable that holds it, or NULL */
