@@ -21,7 +21,19 @@ struct vt_lower_env {
 	vt_summary *(*summary)(vt_lower_env *env, CXCursor callee);
 };
 
-/* Lowers one function definition into its CFG of vtask events. */
+/*
+ * frontend.c: diagnostics, then every function of the unit's main file.  With
+ * a memo (session.c: the same file analysed again after an edit), functions
+ * whose text, surroundings and callees' summaries did not change keep their
+ * findings instead of being analysed again.
+ */
+typedef struct vt_memo vt_memo;
+vt_memo *vt_memo_new(void);
+void vt_memo_free(vt_memo *m);
+int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
+		  const vt_unit_opts *o, vt_findings *out, vt_memo *m, const char *text, size_t len);
+
+/* lower*.c: one function definition into its CFG of vtask events. */
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn);
 
 /* ---- callees.c: what a called function is to vtlint ---- */

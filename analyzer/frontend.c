@@ -1,5 +1,6 @@
 /*
- * frontend.c: one translation unit through libclang.  Parses it, reports the
+ * frontend.c: one translation unit through libclang (session.c keeps units
+ * open for an editor and comes back here with a memo).  Parses it, reports the
  * compiler's errors, and analyses every function defined in the main file.
  * A callee defined in the same unit is analysed first, on demand, so that
  * its summary is ready at the call (a recursive call sees no summary: it is
@@ -213,8 +214,7 @@ static void unit_free(unit *u)
 	free(u->names.data);
 }
 
-struct memo;
-static void analyze_with_memo(unit *u, struct memo *m, const char *text, size_t len);
+static void analyze_with_memo(unit *u, vt_memo *m, const char *text, size_t len);
 
 static void analyze_main_fns(unit *u)
 {
@@ -228,9 +228,8 @@ static void analyze_main_fns(unit *u)
  * shares.  With a memo (an editor's session), unchanged functions are not
  * analysed again.
  */
-static int analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
-		      const vt_unit_opts *o, vt_findings *out, struct memo *m,
-		      const char *text, size_t len)
+int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
+		  const vt_unit_opts *o, vt_findings *out, vt_memo *m, const char *text, size_t len)
 {
 	unit u = { .env = { .tu = tu, .loc = env_loc, .summary = env_summary,
 			    .config = o->config },
@@ -267,7 +266,7 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		vt_add_error(out, name, 0, 0, "libclang could not parse this file (error %d)", err);
 		return 2;
 	}
-	status = analyze_tu(tu, path, name, o, out, NULL, NULL, 0);
+	status = vt_analyze_tu(tu, path, name, o, out, NULL, NULL, 0);
 	clang_disposeTranslationUnit(tu);
 	return status;
 }
@@ -289,10 +288,11 @@ typedef struct fn_memo {
 	vt_summary sum;
 } fn_memo;
 
-typedef struct memo {
+struct vt_memo {
 	uint64_t outside;    /* the text outside every main-file function */
 	VEC(fn_memo) fns;
-} memo;
+};
+typedef vt_memo memo;
 
 typedef struct fn_key {
 	uint64_t key;
@@ -487,118 +487,16 @@ static void analyze_with_memo(unit *u, memo *m, const char *text, size_t len)
 	free(reused);
 }
 
-/* ---- editor sessions: unsaved buffers, kept units, reparses ------------------------ */
-
-typedef struct open_unit {
-	char *path;
-	CXTranslationUnit tu;
-	vt_strings args;
-	memo memo;
-} open_unit;
-
-struct vt_session {
-	CXIndex index;
-	VEC(open_unit) units;
-};
-
-vt_session *vt_session_new(void)
+vt_memo *vt_memo_new(void)
 {
-	vt_session *s = xcalloc(1, sizeof *s);
-
-	s->index = clang_createIndex(0, 0);
-	return s;
+	return xcalloc(1, sizeof(vt_memo));
 }
 
-static void close_unit(open_unit *u)
+void vt_memo_free(vt_memo *m)
 {
-	memo_clear(&u->memo);
-	free(u->memo.fns.data);
-	clang_disposeTranslationUnit(u->tu);
-	for (size_t i = 0; i < u->args.len; i++)
-		free(u->args.data[i]);
-	free(u->args.data);
-	free(u->path);
-}
-
-static bool same_args(const open_unit *u, const vt_unit_opts *o)
-{
-	if (u->args.len != (size_t)o->nargs)
-		return false;
-	for (int i = 0; i < o->nargs; i++)
-		if (strcmp(u->args.data[i], o->args[i]))
-			return false;
-	return true;
-}
-
-/* The kept unit for path, parsed anew when its arguments changed; NULL on failure. */
-static open_unit *unit_for(vt_session *s, const char *path, const vt_unit_opts *o,
-			   struct CXUnsavedFile *buf, bool *fresh)
-{
-	open_unit u = { 0 };
-	enum CXErrorCode err;
-
-	*fresh = false;
-	for (size_t i = 0; i < s->units.len; i++)
-		if (!strcmp(s->units.data[i].path, path)) {
-			if (same_args(&s->units.data[i], o))
-				return &s->units.data[i];
-			vt_session_close(s, path);
-			break;
-		}
-	/* the preamble (the #includes) is compiled once and reused by every reparse */
-	err = clang_parseTranslationUnit2(s->index, path, o->args, o->nargs, buf, 1,
-					  CXTranslationUnit_KeepGoing |
-						  CXTranslationUnit_PrecompiledPreamble |
-						  CXTranslationUnit_CreatePreambleOnFirstParse |
-						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
-					  &u.tu);
-	if (err != CXError_Success)
-		return NULL;
-	u.path = xstrdup(path);
-	for (int i = 0; i < o->nargs; i++)
-		vec_push(&u.args, xstrdup(o->args[i]));
-	vec_push(&s->units, u);
-	*fresh = true;
-	return &s->units.data[s->units.len - 1];
-}
-
-int vt_session_analyze(vt_session *s, const char *path, const char *name, const char *text,
-		       size_t len, const vt_unit_opts *o, vt_findings *out)
-{
-	struct CXUnsavedFile buf = { .Filename = path, .Contents = text,
-				     .Length = (unsigned long)len };
-	bool fresh;
-	open_unit *u = unit_for(s, path, o, &buf, &fresh);
-
-	if (u && !fresh && clang_reparseTranslationUnit(u->tu, 1, &buf,
-							 clang_defaultReparseOptions(u->tu))) {
-		vt_session_close(s, path); /* a failed reparse leaves the unit unusable */
-		u = unit_for(s, path, o, &buf, &fresh);
-	}
-	if (!u) {
-		vt_add_error(out, name, 0, 0, "libclang could not parse this file");
-		return 2;
-	}
-	return analyze_tu(u->tu, path, name, o, out, &u->memo, text, len);
-}
-
-void vt_session_close(vt_session *s, const char *path)
-{
-	for (size_t i = 0; i < s->units.len; i++)
-		if (!strcmp(s->units.data[i].path, path)) {
-			close_unit(&s->units.data[i]);
-			s->units.data[i] = s->units.data[--s->units.len];
-			return;
-		}
-}
-
-void vt_session_free(vt_session *s)
-{
-	if (!s)
+	if (!m)
 		return;
-	for (size_t i = 0; i < s->units.len; i++)
-		close_unit(&s->units.data[i]);
-	free(s->units.data);
-	clang_disposeIndex(s->index);
-	free(s);
+	memo_clear(m);
+	free(m->fns.data);
+	free(m);
 }
