@@ -52,17 +52,14 @@ static void set_rules(vt_options *o, const char *list, bool on, bool only)
 {
 	char *copy = xstrdup(list), *save = NULL;
 
-	for (int r = 0; only && r < vt_nrules; r++) {
-		o->enabled[r] = false;
-		o->rules_set[r] = true;
-	}
+	for (int r = 0; only && r < vt_nrules; r++)
+		o->run.rule_override[r] = -1;
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int r = vt_rule_lookup(t);
 
 		if (r < 0)
 			usage_error("unknown rule '%s' (see --list-rules)", t); /* exits */
-		o->enabled[r] = on;
-		o->rules_set[r] = true;
+		o->run.rule_override[r] = on ? 1 : -1;
 	}
 	free(copy);
 }
@@ -101,15 +98,13 @@ static int parse_jobs(const char *s)
 	return (int)n;
 }
 
-static enum vt_format parse_format(const char *f)
+static const vt_format *parse_format(const char *f)
 {
-	if (!strcmp(f, "text"))
-		return FMT_TEXT;
-	if (!strcmp(f, "json"))
-		return FMT_JSON;
-	if (!strcmp(f, "sarif"))
-		return FMT_SARIF;
-	usage_error("unknown format '%s' (text, json or sarif)", f);
+	const vt_format *fmt = vt_format_lookup(f);
+
+	if (!fmt)
+		usage_error("unknown format '%s' (text, json or sarif)", f);
+	return fmt;
 }
 
 /* `--opt=value` and `--opt value` alike; returns the value or NULL. */
@@ -141,11 +136,11 @@ static bool flag(vt_options *o, const char *a)
 	} else if (!strcmp(a, "--quiet")) {
 		o->quiet = true;
 	} else if (!strcmp(a, "--show-suppressed")) {
-		o->show_suppressed = true;
+		o->run.show_suppressed = true;
 	} else if (!strcmp(a, "--parse-only")) { /* benchmarks: the parse alone */
-		o->parse_only = true;
+		o->run.parse_only = true;
 	} else if (!strcmp(a, "--dump-cfg")) {   /* debugging */
-		o->dump_cfg = stderr;
+		o->run.dump_cfg = stderr;
 	} else {
 		return false;
 	}
@@ -195,8 +190,7 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 {
 	int i;
 
-	for (int r = 0; r < vt_nrules; r++)
-		o->enabled[r] = true;
+	o->format = vt_format_lookup("text");
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (argv[i][0] != '-' || !argv[i][1])

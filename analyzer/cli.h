@@ -4,24 +4,20 @@
 
 #include "vtlint.h"
 
-enum vt_format { FMT_TEXT, FMT_JSON, FMT_SARIF };
-
 typedef struct vt_options {
 	VEC(const char *) files;
 	VEC(char *) args;            /* after `--` */
 	VEC(char *) extra;           /* --extra-arg: appended to every command */
 	VEC(char *) extra_before;    /* --extra-arg-before: prepended */
-	enum vt_format format;
+	const vt_format *format;     /* --format: text unless said */
 	const char *output;
 	const char *build_path;      /* -p */
 	const char *config;          /* --config */
 	const char *baseline;        /* --baseline */
 	const char *srcroot;         /* --srcroot: SARIF URIs relative to it */
-	bool all, quiet, show_suppressed, parse_only, lsp;
+	bool all, quiet, lsp;
 	int jobs;
-	bool enabled[VT_MAX_RULES];
-	bool rules_set[VT_MAX_RULES];   /* --enable/--disable said so: beats the config */
-	FILE *dump_cfg;
+	vt_run_opts run;             /* what every file is checked with */
 } vt_options;
 
 void vt_parse_args(vt_options *o, int argc, char **argv);

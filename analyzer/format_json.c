@@ -34,8 +34,9 @@ static cJSON *finding(const vt_finding *f)
 	return o;
 }
 
-int vt_format_json(FILE *out, const vt_findings *fs)
+int vt_format_json(FILE *out, const vt_findings *fs, const vt_report_opts *o)
 {
+	int r;
 	cJSON *root = cJSON_CreateObject(), *tool, *diags, *errors;
 	char *text;
 
@@ -61,9 +62,7 @@ int vt_format_json(FILE *out, const vt_findings *fs)
 	}
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
-	if (!text)
-		return -1;
-	fprintf(out, "%s\n", text);
+	r = vt_write_report(out, text);
 	cJSON_free(text);
-	return 0;
+	return r;
 }

@@ -473,12 +473,13 @@ static cJSON *base_ids(const sarif *sr)
 	return ids;
 }
 
-int vt_format_sarif(FILE *out, const vt_findings *fs, const char *srcroot)
+int vt_format_sarif(FILE *out, const vt_findings *fs, const vt_report_opts *o)
 {
-	sarif sr = { .root = absolute(srcroot ? srcroot : ".") };
+	sarif sr = { .root = absolute(o->srcroot ? o->srcroot : ".") };
 	cJSON *root = cJSON_CreateObject(), *run, *results;
 	size_t n;
 	char *text;
+	int r;
 
 	/* "/" as the root: every path is relative to it, "" ends no prefix */
 	n = strlen(sr.root);
@@ -499,9 +500,7 @@ int vt_format_sarif(FILE *out, const vt_findings *fs, const char *srcroot)
 	cJSON_Delete(root);
 	free_sources(&sr);
 	free(sr.root);
-	if (!text)
-		return -1;
-	fprintf(out, "%s\n", text);
+	r = vt_write_report(out, text);
 	cJSON_free(text);
-	return 0;
+	return r;
 }

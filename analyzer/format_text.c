@@ -40,7 +40,7 @@ static void line_head(FILE *out, vt_loc loc, const char *kind, const char *kcolo
 		color ? RESET : "", color ? kcolor : "", kind, color ? RESET : "");
 }
 
-void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o)
+int vt_format_text(FILE *out, const vt_findings *fs, const vt_report_opts *o)
 {
 	for (size_t i = 0; i < fs->items.len; i++) {
 		const vt_finding *f = &fs->items.data[i];
@@ -59,4 +59,5 @@ void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o)
 				show_source(out, f->notes.data[j].loc, o->color);
 		}
 	}
+	return ferror(out) ? -1 : 0;
 }

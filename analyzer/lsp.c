@@ -336,34 +336,20 @@ static void publish(server *s, const doc *d, const vt_findings *fs)
 	notify(s, "textDocument/publishDiagnostics", p);
 }
 
-/* As main.c's analyze_one, over the unsaved text. */
+/* The unsaved text through the command line's pipeline. */
 static void analyse(server *s, doc *d)
 {
-	vt_unit_opts o = { .args = (const char *const *)d->cmd.args.data,
-			   .nargs = (int)d->cmd.args.len, .config = d->config,
-			   .flow = { .max_states = 64 } };
+	vt_run_opts o = { 0 };
 	vt_findings fs = { 0 };
 	double t0 = now_ms();
-	int status;
 
 	d->dirty = false;
 	if (d->skipped) {
 		publish(s, d, NULL);
 		return;
 	}
-	for (int r = 0; r < vt_nrules; r++)
-		o.flow.disabled[r] = d->config->level[r] == LEVEL_OFF;
-	status = vt_session_analyze(s->session, d->cmd.path, d->cmd.path, d->text.data,
-				    d->text.len, &o, &fs);
-	if (status == 0)
-		vt_suppress_text(d->text.data, d->cmd.path, &fs, false);
-	for (size_t k = 0; k < fs.items.len; k++) {
-		vt_finding *f = &fs.items.data[k];
-
-		f->level = d->config->level[f->rule] == LEVEL_OFF ? LEVEL_WARNING
-								 : d->config->level[f->rule];
-	}
-	vt_findings_sort(&fs);
+	d->cmd.config = d->config;
+	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, &o, &fs);
 	publish(s, d, &fs);
 	fprintf(stderr, "vtlint --lsp: %s: %zu finding%s, %zu error%s, %.0f ms\n", d->cmd.path,
 		fs.items.len, fs.items.len == 1 ? "" : "s", fs.errors.len,

@@ -8,6 +8,7 @@
  * was asked (usage, unreadable file or database, bad configuration, a unit
  * that did not parse); nothing already found is lost either way.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -126,26 +127,7 @@ static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings 
 
 static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 {
-	const vt_cmd *c = &j->cmds->data[i];
-	vt_unit_opts u = { .args = (const char *const *)c->args.data, .nargs = (int)c->args.len,
-			   .dump_cfg = j->o->dump_cfg, .parse_only = j->o->parse_only,
-			   .config = c->config, .flow = { .max_states = 64 } };
-
-	/* the command line beats the configuration, which beats the default */
-	for (int r = 0; r < vt_nrules; r++)
-		u.flow.disabled[r] = !(j->o->rules_set[r] ? j->o->enabled[r]
-						       : c->config->level[r] != LEVEL_OFF);
-	j->status[i] = vt_analyze_file(f, c->path, c->file, &u, &j->results[i]);
-	if (j->status[i] == 0 && !vt_suppress(c->path, c->file, &j->results[i],
-					      j->o->show_suppressed))
-		j->status[i] = 2;
-	for (size_t k = 0; k < j->results[i].items.len; k++) {
-		vt_finding *f = &j->results[i].items.data[k];
-
-		f->level = c->config->level[f->rule] == LEVEL_OFF ? LEVEL_WARNING
-								 : c->config->level[f->rule];
-	}
-	vt_findings_sort(&j->results[i]);
+	j->status[i] = vt_check_file(f, &j->cmds->data[i], &j->o->run, &j->results[i]);
 	vt_fingerprint_all(&j->results[i]);
 }
 
@@ -220,24 +202,25 @@ static void print_errors(const vt_findings *fs)
 	}
 }
 
-static void write_report(const vt_options *o, const vt_findings *fs)
+/* The report, to -o FILE or stdout; 2 when it could not be written. */
+static int write_report(const vt_options *o, const vt_findings *fs)
 {
 	FILE *out = o->output ? fopen(o->output, "w") : stdout;
-	vt_format_opts fo = { 0 };
+	vt_report_opts ro = { .srcroot = o->srcroot };
+	int failed;
 
-	if (!out)
-		fatal("cannot write %s", o->output);
-	if (o->format == FMT_JSON) {
-		vt_format_json(out, fs);
-	} else if (o->format == FMT_SARIF) {
-		vt_format_sarif(out, fs, o->srcroot);
-	} else {
-		fo.color = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-		fo.show_source = fo.color;
-		vt_format_text(out, fs, &fo);
+	if (!out) {
+		fprintf(stderr, "vtlint: cannot write %s: %s\n", o->output, strerror(errno));
+		return 2;
 	}
-	if (out != stdout && fclose(out) != 0)
-		fatal("cannot write %s", o->output);
+	if (!strcmp(o->format->name, "text"))
+		ro.color = ro.show_source = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	failed = o->format->write(out, fs, &ro) != 0;
+	failed |= out == stdout ? fflush(out) != 0 : fclose(out) != 0;
+	if (failed)
+		fprintf(stderr, "vtlint: cannot write the report to %s\n",
+			o->output ? o->output : "standard output");
+	return failed ? 2 : 0;
 }
 
 static void free_cmds(vt_cmds *cmds)
@@ -287,8 +270,9 @@ int main(int argc, char **argv)
 	status = worst > status ? worst : status;
 	if (o.baseline && apply_baseline(o.baseline, &all) != 0)
 		status = 2;
-	write_report(&o, &all);
-	if (o.format == FMT_TEXT || o.output)
+	if (write_report(&o, &all) != 0)
+		status = 2;
+	if (!strcmp(o.format->name, "text") || o.output)
 		print_errors(&all);
 	fflush(stdout); /* the summary comes after the report, also on a terminal */
 	if (!o.quiet)

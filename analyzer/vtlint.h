@@ -411,18 +411,44 @@ int vt_session_analyze(vt_session *s, const char *path, const char *name, const 
 void vt_session_close(vt_session *s, const char *path);
 void vt_session_free(vt_session *s);
 
-/* ---- format_text.c / format_json.c -------------------------------------------- */
+/* ---- pipeline.c: one file, from its command to its sorted findings ------------- */
 
-typedef struct vt_format_opts {
-	bool color;
-	bool show_source;
-} vt_format_opts;
+/* What the user asked of every file; all zero: the configuration decides everything. */
+typedef struct vt_run_opts {
+	int8_t rule_override[VT_MAX_RULES]; /* --enable 1, --disable -1, 0: the configuration's */
+	bool show_suppressed;               /* keep NOLINT'd findings, marked */
+	bool parse_only;                    /* benchmarks: parse and report errors only */
+	FILE *dump_cfg;                     /* --dump-cfg: each function's CFG there */
+} vt_run_opts;
 
-void vt_format_text(FILE *out, const vt_findings *fs, const vt_format_opts *o);
-int vt_format_json(FILE *out, const vt_findings *fs);
-/* SARIF 2.1.0; files under srcroot (NULL: the current directory) relative to %SRCROOT%. */
-int vt_format_sarif(FILE *out, const vt_findings *fs, const char *srcroot);
+/* 0, or 2 when the file could not be analysed or its NOLINT comments are unmatched. */
+int vt_check_file(struct vt_frontend *f, const vt_cmd *c, const vt_run_opts *o,
+		  vt_findings *out);
+/* The same over an editor's unsaved text; findings are named by c->path. */
+int vt_check_text(vt_session *s, const vt_cmd *c, const char *text, size_t len,
+		  const vt_run_opts *o, vt_findings *out);
 
+/* ---- format.c, format_*.c: reports (no libclang in sight) --------------------- */
+
+typedef struct vt_report_opts {
+	const char *srcroot;  /* paths relative to it where they are inside; NULL: "." */
+	bool color;           /* text: ANSI colours */
+	bool show_source;     /* text: the source line and a caret under each place */
+} vt_report_opts;
+
+/* Writes the whole report of fs to out; 0, or -1 when it could not be written. */
+typedef int vt_formatter(FILE *out, const vt_findings *fs, const vt_report_opts *o);
+
+typedef struct vt_format {
+	const char *name;     /* what --format says */
+	vt_formatter *write;
+} vt_format;
+
+extern const vt_format vt_formats[];     /* ended by { NULL } */
+const vt_format *vt_format_lookup(const char *name);
+int vt_write_report(FILE *out, const char *text);
+
+vt_formatter vt_format_text, vt_format_json, vt_format_sarif;
 
 /* ---- fingerprint.c: GitHub's primaryLocationLineHash ---------------------------- */
 

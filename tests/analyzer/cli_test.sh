@@ -114,6 +114,11 @@ printf 'nonsense' >"$WORK/bad.json"
 run --quiet --baseline "$WORK/bad.json" "$DATA/clean.c" -- -I"$INC"
 check "bad baseline exits 2" test $rc -eq 2
 check "bad baseline named" has "$err" "bad.json: error: not a vtlint JSON or SARIF report"
+for fmt in text json sarif; do
+	run --quiet --format $fmt -o /dev/full "$DATA/double.c" -- -I"$INC"
+	check "$fmt report that cannot be written exits 2" test $rc -eq 2
+	check "$fmt write error named" has "$err" "cannot write the report to /dev/full"
+done
 
 echo "cli: $passes passed, $fails failed"
 test $fails -eq 0
