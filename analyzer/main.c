@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lsp.h"
+#include "lsp/lsp.h"
 
 /* Configurations read so far: each file's nearest .vtlint.json is read once. */
 typedef struct configs {

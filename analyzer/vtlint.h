@@ -1,19 +1,44 @@
 /*
- * vtlint.h: the analyzer's table of contents.
+ * vtlint.h: the analyzer's table of contents.  Data flows one way; each
+ * stage is its own file, and nothing after lowering sees libclang.
  *
- * Data flows one way, one stage per file:
- *
- *   main.c       command line, worker threads, exit status
- *   frontend.c   one translation unit through libclang; finds function bodies
- *   lower.c      libclang statements and expressions -> CFG of vtask events
- *   cfg.c        the CFG itself: blocks, events, edges with branch facts
- *   state.c      one abstract path state: operations, bindings, int facts
- *   flow.c       data flow to a fixed point over the CFG; calls rule hooks
- *   summary.c    what a function does with its vtask / vtask * parameters
- *   rules/vt00N.c VT001..VT005, each reacting to the engine's hooks
- *   findings.c   findings, notes, dedup and order
- *   format_*.c   text and JSON output (no libclang in sight)
- *   util.c       fatal, xmalloc, growable arrays, strings
+ *   command line and editor
+ *     main.c         the driver: commands, -j workers, baseline, report, exit status
+ *     cli.c, cli.h   the command line (vt_options)
+ *     lsp/           vtlint --lsp: lsp.c the server, lsp_io.c JSON-RPC framing,
+ *                    lsp_text.c documents and UTF-16 positions
+ *   compile db -> configuration
+ *     compdb.c       each file's compile command (compile_commands.json or --)
+ *     config.c       .vtlint.json: rule levels, skipped files, wrappers
+ *   one file
+ *     pipeline.c     one file from its command to its sorted findings (CLI and LSP)
+ *     frontend.c     parse a unit with libclang, report its errors, analyse its
+ *                    functions (callees first, for their summaries)
+ *     session.c      editor sessions: units kept and reparsed from unsaved text
+ *   parse -> lower  (front.h: the only headers that see libclang)
+ *     callees.c      what called functions are: the runtime's, wrappers, noreturn
+ *     lower.c        shared lowering state: cursors, places, variables, scopes
+ *     lower_stmt.c   statements -> blocks and edges
+ *     lower_expr.c   expressions in value context -> vtask events
+ *     lower_cond.c   expressions in branch context -> edges with facts
+ *     cfg.c          the CFG: blocks, events, edges, --dump-cfg
+ *   lower -> flow
+ *     state.c        one abstract path state: operations, bindings, facts
+ *     flow.c         the data flow to a fixed point; calls the rules' hooks;
+ *                    summaries of functions for their callers
+ *   flow -> rule events -> findings
+ *     ../rules/      one vt_rule record per rule (vt00N.c), listed in rules.c
+ *     findings.c     findings, notes, errors and who owns them
+ *     suppress.c     NOLINT comments
+ *     baseline.c     fingerprints that survive moved lines, --baseline
+ *   findings -> formats  (no libclang in sight)
+ *     format.c       the formats by name
+ *     format_text.c  clang-style text
+ *     format_json.c  vtlint's JSON report
+ *     format_sarif.c SARIF 2.1.0 for code scanning
+ *     fingerprint.c  GitHub's primaryLocationLineHash
+ *   util.c           fatal, xmalloc, files, growable arrays
+ *   rulehelp.cmake   embeds docs/rules/<id>.md into the binary
  */
 #ifndef VTLINT_H
 #define VTLINT_H
@@ -274,7 +299,7 @@ vt_edge *cfg_edge(vt_func *fn, int from, int to);
 void cfg_dump(const vt_func *fn, FILE *out);
 const char *cfg_ev_name(enum vt_ev_kind k);
 
-/* ---- summary.c: what a callee does with its parameters ---------------------- */
+/* ---- summaries (flow.c): what a callee does with its parameters --------------- */
 
 /* One exit path's effect on the operation behind *p (bits, combined per path). */
 enum { OUT_CONSUMED = 1, OUT_HANDED = 2, OUT_TOUCHED = 4, OUT_STORED = 8, OUT_ESCAPED = 16 };
@@ -376,7 +401,7 @@ bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs);
 void vt_clean_args(char *const *in, int n, const char *file, const char *dir, vt_cmd *out);
 void vt_cmd_free(vt_cmd *c);
 
-/* ---- frontend.c ------------------------------------------------------------------ */
+/* ---- frontend.c, session.c: units through libclang ----------------------------- */
 
 typedef struct vt_unit_opts {
 	const vt_config *config; /* the wrappers it names count as the runtime's functions */
@@ -398,7 +423,7 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		    const vt_unit_opts *o, vt_findings *out);
 
 /*
- * An editor's session (frontend.c): each open file's unit is kept and
+ * An editor's session (session.c): each open file's unit is kept and
  * reparsed from the unsaved text, reusing its precompiled preamble, so that
  * analysing again after an edit costs a fraction of the first time.
  * Not thread-safe: one session per thread.

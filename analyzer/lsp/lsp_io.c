@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "lsp_int.h"
-#include "vtlint.h"
+#include "../vtlint.h"
 
 enum {
 	MAX_HEADER = 8192,        /* no client sends more than a few dozen bytes */

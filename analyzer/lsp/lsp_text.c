@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "lsp_int.h"
-#include "vtlint.h"
+#include "../vtlint.h"
 
 /* Length of the UTF-8 sequence at p (n bytes left), *units its UTF-16 length; 1 when invalid. */
 static size_t utf8_seq(const unsigned char *p, size_t n, unsigned *units)

@@ -22,7 +22,7 @@
 
 #include "lsp.h"
 #include "lsp_int.h"
-#include "vtlint.h"
+#include "../vtlint.h"
 
 enum { DEBOUNCE_MS = 150 };
 
