@@ -1,18 +1,25 @@
 /*
  * rules.c: the list of rules, and what every rule's message calls an
- * operation.  Adding a rule: its file (a vt_rule record), one line in
- * vt_rules[] below, docs/rules/<id>.md, and its fixtures.
+ * operation.  Adding a rule: its file rules/vtNNN.c (a vt_rule record named
+ * vtNNN; the build picks the file up), one X(vtNNN) in RULES below,
+ * docs/rules/VTNNN.md, and its fixtures.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "../analyzer/vtlint.h"
 
-extern const vt_rule vt001, vt002, vt003, vt004, vt005;
+#define RULES(X) \
+	X(vt001)  \
+	X(vt002)  \
+	X(vt003)  \
+	X(vt004)  \
+	X(vt005)
 
-const vt_rule *const vt_rules[] = {
-	&vt001, &vt002, &vt003, &vt004, &vt005,
-};
+#define DECLARE(r) extern const vt_rule r;
+#define ENTRY(r) &r,
+RULES(DECLARE)
+const vt_rule *const vt_rules[] = { RULES(ENTRY) };
 const int vt_nrules = sizeof vt_rules / sizeof *vt_rules;
 
 _Static_assert(sizeof vt_rules / sizeof *vt_rules <= VT_MAX_RULES, "raise VT_MAX_RULES");
