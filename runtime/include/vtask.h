@@ -50,8 +50,8 @@ struct vt__wait;
  * struct can be passed and returned by value (16 bytes on LP64).
  */
 typedef struct vtask {
-	uint8_t vt__kind;    /* which member of vt__u is live */
-	uint8_t vt__pad;
+	uint8_t vt__kind;    /* which member of vt__u is live; 0: an immediate value */
+	uint8_t vt__gen;     /* checked mode: generation of the identity's record */
 	uint16_t vt__token;  /* the source's version this vtask was issued for */
 	uint32_t vt__id;     /* checked mode: identity shared by every copy; 0 otherwise */
 	union {
@@ -78,6 +78,14 @@ typedef struct vt_source {
 } vt_source;
 
 /* ---- vtask -------------------------------------------------------------- */
+
+/*
+ * The zero vtask, C's default(ValueTask): completed, with a NULL result and
+ * nothing behind it.  `vtask v = {0};` is the same value (every field zero,
+ * no padding).  Consuming it any number of times returns 0 and sets *result
+ * to NULL; dropping it loses nothing; checked mode never reports it.
+ */
+#define VTASK_COMPLETED ((vtask){ 0 })
 
 vtask vtask_from_result(void *value);
 vtask vtask_from_error(int err);
@@ -129,7 +137,7 @@ vtask vt_write(int fd, const void *buf, size_t len);
 
 /*
  * Called once per misuse instead of the default printer.  rule is "VT001",
- * "VT002", "VT003" or "VT005"; file and line are the user's call; message
+ * "VT002", "VT003", "VT005", "VT006" or "VT007"; file and line are the user's call; message
  * is the sentence the default printer writes after "at FILE:LINE: ".
  */
 typedef void (*vt_misuse_fn)(const char *rule, const char *file, int line,
@@ -145,10 +153,13 @@ void vt_set_misuse_handler(vt_misuse_fn fn, void *ctx);
 /*
  * Each call that makes, inspects or consumes a vtask is routed through a
  * macro to a vt__*_at twin that also takes the caller's file and line, so
- * that checked mode reports the user's code.  The functions above are still
- * exported under their own names (for function pointers and other
- * languages); vtlint recognises both spellings.  Define VTASK_NO_LOCATION
- * before including this header to call the plain functions.
+ * that checked mode reports the user's code.  So are the producer's calls
+ * on a vt_source (VT006) and the calls that make or release a vt_task
+ * reference (VT007).  The functions above are still exported under their
+ * own names (for function pointers and other languages); vtlint recognises
+ * both spellings.  Define VTASK_NO_LOCATION before including this header to
+ * call the plain functions: checked mode then does not follow vt_task
+ * references or the producer's side of sources.
  */
 vtask vt__from_result_at(void *value, const char *file, int line);
 vtask vt__from_error_at(int err, const char *file, int line);
@@ -162,6 +173,17 @@ vt_task *vt__as_task_at(vtask vt, const char *file, int line);
 vtask vt__sleep_at(uint64_t ms, const char *file, int line);
 vtask vt__read_at(int fd, void *buf, size_t len, const char *file, int line);
 vtask vt__write_at(int fd, const void *buf, size_t len, const char *file, int line);
+/* Producers and task references, for VT006 and VT007. */
+void vt__source_set_result_at(vt_source *src, void *value, const char *file, int line);
+void vt__source_set_error_at(vt_source *src, int err, const char *file, int line);
+void vt__source_reset_at(vt_source *src, const char *file, int line);
+vt_task *vt__task_new_at(const char *file, int line);
+vt_task *vt__task_from_result_at(void *value, const char *file, int line);
+vt_task *vt__task_from_error_at(int err, const char *file, int line);
+vt_task *vt__task_retain_at(vt_task *t, const char *file, int line);
+void vt__task_release_at(vt_task *t, const char *file, int line);
+vt_task *vt__task_when_all_at(vt_task *const *tasks, size_t n, const char *file, int line);
+vt_task *vt__task_when_any_at(vt_task *const *tasks, size_t n, const char *file, int line);
 
 #ifndef VTASK_NO_LOCATION
 #define vtask_from_result(v) vt__from_result_at((v), __FILE__, __LINE__)
@@ -177,6 +199,16 @@ vtask vt__write_at(int fd, const void *buf, size_t len, const char *file, int li
 #define vt_sleep(ms) vt__sleep_at((ms), __FILE__, __LINE__)
 #define vt_read(fd, buf, len) vt__read_at((fd), (buf), (len), __FILE__, __LINE__)
 #define vt_write(fd, buf, len) vt__write_at((fd), (buf), (len), __FILE__, __LINE__)
+#define vt_source_set_result(s, v) vt__source_set_result_at((s), (v), __FILE__, __LINE__)
+#define vt_source_set_error(s, e) vt__source_set_error_at((s), (e), __FILE__, __LINE__)
+#define vt_source_reset(s) vt__source_reset_at((s), __FILE__, __LINE__)
+#define vt_task_new() vt__task_new_at(__FILE__, __LINE__)
+#define vt_task_from_result(v) vt__task_from_result_at((v), __FILE__, __LINE__)
+#define vt_task_from_error(e) vt__task_from_error_at((e), __FILE__, __LINE__)
+#define vt_task_retain(t) vt__task_retain_at((t), __FILE__, __LINE__)
+#define vt_task_release(t) vt__task_release_at((t), __FILE__, __LINE__)
+#define vt_task_when_all(ts, n) vt__task_when_all_at((ts), (n), __FILE__, __LINE__)
+#define vt_task_when_any(ts, n) vt__task_when_any_at((ts), (n), __FILE__, __LINE__)
 #endif
 
 #ifdef __cplusplus

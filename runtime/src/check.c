@@ -2,56 +2,88 @@
  * check.c: checked mode, the dynamic oracle.
  *
  * Every vtask made while checking is on gets an identity (vt__id, shared by
- * every copy) naming a record: where and by what it was made, where it was
- * first consumed, and whether a fiber is waiting in that consumption.  The
- * records live for the rest of the process (a consumed vtask must still be
- * recognised when it is consumed again) in chunks that never move, behind
- * one mutex: vtasks may be handed to other threads.
+ * every copy, with the record's generation in vt__gen) naming a record:
+ * where and by what it was made, where it was first consumed, and whether a
+ * fiber is waiting in that consumption.  Records live in chunks that never
+ * move, behind one lock (vtasks may be handed to other threads).
+ *
+ * A consumed record must still be recognised when the vtask is consumed
+ * again, but a server runs forever: so a record, once its consumption is
+ * over, goes through a quarantine of QUARANTINE records (first in, first
+ * out, like ASan's for freed memory) and is then recycled under the next
+ * generation.  Memory stays flat over any number of operations; a second
+ * consumption within the last QUARANTINE consumptions is reported with
+ * where the vtask was made and first consumed, an older one (the identity's
+ * generation no longer matches) still as VT001, with a shorter sentence.
  */
-#include "vt_internal.h"
+#include "check.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define CHUNK 4096u
-#define MSG_MAX 768
+#define QUARANTINE 65536u
+#define MSG_MAX VT__MSG_MAX
 
 struct rec {
 	const char *op, *file;       /* the making call */
 	int line;
 	const char *cop, *cfile;     /* the first consumption */
 	int cline;
+	struct vt__fiber *fiber;     /* the fiber waiting in that consumption */
+	uint32_t next_free;
+	uint8_t gen;
+	uint8_t used;                /* made and not yet recycled */
 	uint8_t consumed;
 	uint8_t waiting;             /* a fiber is suspended in that consumption */
+	uint8_t exempt;              /* reported when made: no VT005 */
 };
 
 bool vt__checking;
+pthread_mutex_t vt__check_lock = PTHREAD_MUTEX_INITIALIZER;
+#define lock vt__check_lock
 static bool abort_mode;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rec **chunks;
 static size_t nchunks;
-static uint32_t next_id = 1;
+static uint32_t next_id = 1;     /* never used yet */
+static uint32_t free_head;       /* recycled records, 0: none */
+static uint32_t *quar;           /* ring of consumed records */
+static size_t qhead, qlen;
+static struct vt__pmap waiters;  /* waiting fiber -> its record's id */
 static atomic_size_t misuses;
 static vt_misuse_fn handler;
 static void *handler_ctx;
 
-static const char *fname(const char *file)
+const char *vt__check_fname(const char *file)
 {
 	return file ? file : "(unknown)";
 }
+#define fname vt__check_fname
 
-/* Under the lock. */
-static struct rec *rec_get(uint32_t id)
+/* Under the lock: the record of `id`, whatever its generation. */
+static struct rec *rec_at(uint32_t id)
 {
 	size_t c = id / CHUNK;
 
 	if (id == 0 || c >= nchunks || !chunks[c])
 		return NULL;
 	return &chunks[c][id % CHUNK];
+}
+
+/* Under the lock: the live record that vt names.  *stale says that vt had
+ * one that has since been recycled (so it was consumed long ago). */
+static struct rec *rec_get(vtask vt, bool *stale)
+{
+	struct rec *r = rec_at(vt.vt__id);
+
+	*stale = false;
+	if (!r || (r->used && r->gen == vt.vt__gen))
+		return r;
+	*stale = true;
+	return NULL;
 }
 
 /* Under the lock: room for record `id`. */
@@ -77,21 +109,79 @@ static bool rec_room(uint32_t id)
 	return chunks[c] != NULL;
 }
 
-uint32_t vt__check_new(const char *op, const char *file, int line)
+/* Under the lock: a fresh record's id (0 when out of memory or ids). */
+static uint32_t rec_alloc(void)
 {
-	uint32_t id = 0;
+	uint32_t id = free_head;
+
+	if (id) {
+		free_head = rec_at(id)->next_free;
+		return id;
+	}
+	if (next_id == 0 || !rec_room(next_id))
+		return 0;
+	return next_id++;
+}
+
+/* Under the lock: the consumption of r is over.  It waits in the
+ * quarantine; the oldest one there is recycled under a new generation. */
+static void rec_retire(uint32_t id)
+{
+	if (!quar && !(quar = malloc(QUARANTINE * sizeof *quar)))
+		return;                  /* no memory: keep the record for ever */
+	if (qlen == QUARANTINE) {
+		uint32_t old = quar[qhead];
+		struct rec *o = rec_at(old);
+
+		o->used = 0;
+		o->gen++;
+		o->next_free = free_head;
+		free_head = old;
+		qhead = (qhead + 1) % QUARANTINE;
+		qlen--;
+	}
+	quar[(qhead + qlen++) % QUARANTINE] = id;
+}
+
+vtask vt__check_track(vtask vt, const char *op, const char *file, int line)
+{
+	uint32_t id;
 
 	pthread_mutex_lock(&lock);
-	if (next_id != 0 && rec_room(next_id)) {
-		id = next_id++;
-		*rec_get(id) = (struct rec){ .op = op, .file = file, .line = line };
+	id = rec_alloc();
+	if (id) {
+		struct rec *r = rec_at(id);
+
+		*r = (struct rec){ .op = op, .file = file, .line = line, .gen = r->gen,
+				   .used = 1 };
+		vt.vt__id = id;
+		vt.vt__gen = r->gen;
 	}
 	pthread_mutex_unlock(&lock);
-	return id;
+	return vt;
+}
+
+bool vt__check_outstanding(uint32_t id, uint8_t gen, const char **file, int *line)
+{
+	struct rec *r = rec_at(id);
+
+	if (!r || !r->used || r->gen != gen || r->consumed)
+		return false;
+	*file = r->file;
+	*line = r->line;
+	return true;
+}
+
+void vt__check_exempt(uint32_t id, uint8_t gen)
+{
+	struct rec *r = rec_at(id);
+
+	if (r && r->used && r->gen == gen)
+		r->exempt = 1;
 }
 
 /* Outside the lock, so that a handler may use vtasks itself. */
-static void report(const char *rule, const char *file, int line, const char *msg)
+void vt__check_report(const char *rule, const char *file, int line, const char *msg)
 {
 	vt_misuse_fn fn = handler;
 
@@ -106,6 +196,7 @@ static void report(const char *rule, const char *file, int line, const char *msg
 		abort();
 	}
 }
+#define report vt__check_report
 
 static const char *use_name(enum vt__use use)
 {
@@ -119,14 +210,20 @@ static const char *use_name(enum vt__use use)
 
 static void say_consumed(char *msg, const char *op, const struct rec *r)
 {
+	if (!r) {
+		snprintf(msg, MSG_MAX, "%s: vtask was already consumed (long ago: its "
+			 "record has been recycled)", op);
+		return;
+	}
 	snprintf(msg, MSG_MAX, "%s: vtask made at %s:%d was already consumed at %s:%d (by %s)",
 		 op, fname(r->file), r->line, fname(r->cfile), r->cline, r->cop);
 }
 
-/* Under the lock: a second consumption.  Returns its rule. */
+/* Under the lock: a second consumption (r NULL: of a recycled record).
+ * Returns its rule. */
 static const char *again(struct rec *r, enum vt__use use, char *msg)
 {
-	if (use == VT__USE_AWAIT && r->waiting) {
+	if (r && use == VT__USE_AWAIT && r->waiting) {
 		snprintf(msg, MSG_MAX,
 			 "vtask_await: vtask made at %s:%d is already awaited by another "
 			 "fiber (since %s:%d)",
@@ -137,8 +234,20 @@ static const char *again(struct rec *r, enum vt__use use, char *msg)
 	return "VT001";
 }
 
+/* Under the lock: the fiber waits in r's consumption until wait_end or
+ * until vt_loop_free cancels it. */
+static void wait_begin(struct rec *r, uint32_t id)
+{
+	uint64_t *slot = vt__pmap_slot(&waiters, vt__self());
+
+	r->waiting = 1;
+	r->fiber = vt__self();
+	if (slot)
+		*slot = id;
+}
+
 /* Under the lock: a first consumption.  Returns a rule when it is misuse. */
-static const char *first(struct rec *r, vtask vt, enum vt__use use, char *msg)
+static const char *first(struct rec *r, uint32_t id, vtask vt, enum vt__use use, char *msg)
 {
 	bool done = vt__raw_done(vt);
 
@@ -159,7 +268,7 @@ static const char *first(struct rec *r, vtask vt, enum vt__use use, char *msg)
 		return "VT002";
 	}
 	if (!done && use == VT__USE_AWAIT && vt__self())
-		r->waiting = 1;
+		wait_begin(r, id);
 	return NULL;
 }
 
@@ -167,16 +276,19 @@ int vt__check_consume(vtask vt, enum vt__use use, const char *file, int line)
 {
 	char msg[MSG_MAX];
 	const char *rule = NULL;
+	bool stale;
 	struct rec *r;
 
 	pthread_mutex_lock(&lock);
-	r = rec_get(vt.vt__id);
-	if (r && r->consumed) {
+	r = rec_get(vt, &stale);
+	if (stale || (r && r->consumed)) {
 		rule = again(r, use, msg);
 	} else if (r) {
 		r->cfile = file;
 		r->cline = line;
-		rule = first(r, vt, use, msg);
+		rule = first(r, vt.vt__id, vt, use, msg);
+		if (!r->waiting)
+			rec_retire(vt.vt__id);
 	}
 	pthread_mutex_unlock(&lock);
 	if (!rule)
@@ -185,26 +297,51 @@ int vt__check_consume(vtask vt, enum vt__use use, const char *file, int line)
 	return VT_EMISUSE;
 }
 
-void vt__check_wait_end(uint32_t id)
+/* Under the lock: r's waiting consumption is over (its fiber woke, or was
+ * freed with its loop): later consumptions are VT001, never VT002. */
+static void wait_over(struct rec *r, uint32_t id)
 {
+	vt__pmap_del(&waiters, r->fiber, NULL);
+	r->waiting = 0;
+	r->fiber = NULL;
+	rec_retire(id);
+}
+
+void vt__check_wait_end(vtask vt)
+{
+	bool stale;
 	struct rec *r;
 
 	pthread_mutex_lock(&lock);
-	r = rec_get(id);
-	if (r)
-		r->waiting = 0;
+	r = rec_get(vt, &stale);
+	if (r && r->waiting)
+		wait_over(r, vt.vt__id);
+	pthread_mutex_unlock(&lock);
+}
+
+void vt__check_fiber_cancelled(struct vt__fiber *f)
+{
+	uint64_t id;
+
+	pthread_mutex_lock(&lock);
+	if (vt__pmap_del(&waiters, f, &id)) {
+		struct rec *r = rec_at((uint32_t)id);
+
+		if (r && r->waiting && r->fiber == f)
+			wait_over(r, (uint32_t)id);
+	}
 	pthread_mutex_unlock(&lock);
 }
 
 bool vt__check_inspect(vtask vt, const char *op, const char *file, int line)
 {
 	char msg[MSG_MAX];
-	bool bad = false;
+	bool bad = false, stale;
 	struct rec *r;
 
 	pthread_mutex_lock(&lock);
-	r = rec_get(vt.vt__id);
-	if (r && r->consumed) {
+	r = rec_get(vt, &stale);
+	if (stale || (r && r->consumed)) {
 		say_consumed(msg, op, r);
 		bad = true;
 	}
@@ -248,9 +385,9 @@ static bool next_leak(uint32_t *id, struct rec *out)
 
 	pthread_mutex_lock(&lock);
 	for (; *id < next_id && !found; (*id)++) {
-		struct rec *r = rec_get(*id);
+		struct rec *r = rec_at(*id);
 
-		if (r && !r->consumed) {
+		if (r && r->used && !r->consumed && !r->exempt) {
 			*out = *r;
 			r->consumed = 1;        /* report each once */
 			found = true;
@@ -283,6 +420,7 @@ static void check_at_exit(int status, void *arg)
 	if (!vt__checking)
 		return;
 	report_leaks();
+	vt__check_refs_at_exit();
 	if (status == 0 && vt_misuse_count() > 0) {
 		fflush(NULL);
 		_exit(66);

@@ -330,6 +330,7 @@ int vt_loop_run(vt_loop *l)
 /* A fiber that will never run again must not stay linked anywhere. */
 static void fiber_cancel(struct vt__fiber *f)
 {
+	vt__check_fiber_cancelled(f);
 	if (f->wait_src && f->wait_src->vt__waiter == f->wait)
 		vt__src_take_waiter(f->wait_src);
 	if (f->wait_task)

@@ -4,6 +4,10 @@
  * The source keeps at most one waiter per version.  Consuming a version
  * (in vtask.c) marks it consumed and then runs on_consumed, which is where
  * a pool takes the source back.
+ *
+ * The producer's calls made through <vtask.h>'s macros come in through the
+ * vt__*_at twins at the end, which let checked mode look at them first
+ * (VT006).  The library's own sources (timers, fds) use the plain names.
  */
 #include "vt_internal.h"
 
@@ -15,6 +19,8 @@ void vt_source_init(vt_source *src, void (*on_consumed)(vt_source *src, void *ct
 	memset(src, 0, sizeof *src);
 	src->vt__on_consumed = on_consumed;
 	src->vt__ctx = ctx;
+	if (VT__UNLIKELY(vt__checking))
+		vt__check_source_init(src);
 }
 
 uint16_t vt_source_token(const vt_source *src)
@@ -81,4 +87,27 @@ void vt_source_reset(vt_source *src)
 	src->vt__err = 0;
 	if (w)
 		vt__wait_fire(w);
+}
+
+/* ---- located twins: checked mode sees the producer's call first ---- */
+
+void vt__source_set_result_at(vt_source *src, void *value, const char *file, int line)
+{
+	if (VT__UNLIKELY(vt__checking))
+		vt__check_source_settle(src, "vt_source_set_result", file, line);
+	vt_source_set_result(src, value);
+}
+
+void vt__source_set_error_at(vt_source *src, int err, const char *file, int line)
+{
+	if (VT__UNLIKELY(vt__checking))
+		vt__check_source_settle(src, "vt_source_set_error", file, line);
+	vt_source_set_error(src, err);
+}
+
+void vt__source_reset_at(vt_source *src, const char *file, int line)
+{
+	if (VT__UNLIKELY(vt__checking))
+		vt__check_source_reset(src, file, line);
+	vt_source_reset(src);
 }

@@ -43,6 +43,7 @@ static vt_task *task_alloc(void)
 
 static void task_free(vt_task *t)
 {
+	vt__check_task_gone(t);
 	/* Keep the generation, drop ownership: any vtask still naming this
 	 * task is now stale. */
 	atomic_fetch_and(&t->ticket, 0xFFFFu);

@@ -21,8 +21,9 @@
 #define VT__CONTAINER(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
 
-/* What a vtask's union holds. 0 is a zeroed (never made) vtask. */
-enum vt__kind { VT__K_NONE, VT__K_VALUE, VT__K_ERROR, VT__K_TASK, VT__K_SOURCE };
+/* What a vtask's union holds.  0 is an immediate value, so that the zero
+ * vtask (VTASK_COMPLETED, `= {0}`) is a completed one with a NULL result. */
+enum vt__kind { VT__K_VALUE, VT__K_ERROR, VT__K_TASK, VT__K_SOURCE };
 
 /* A source version's state. */
 enum { VT__S_PENDING, VT__S_DONE, VT__S_CONSUMED };
@@ -84,10 +85,29 @@ bool vt__raw_done(vtask vt) VT__HIDDEN;
 /* ---- checked mode (check.c) ---- */
 extern bool vt__checking VT__HIDDEN;
 enum vt__use { VT__USE_AWAIT, VT__USE_GET, VT__USE_AS_TASK, VT__USE_INSPECT };
-uint32_t vt__check_new(const char *op, const char *file, int line) VT__HIDDEN;
+vtask vt__check_track(vtask vt, const char *op, const char *file, int line) VT__HIDDEN;
 int vt__check_consume(vtask vt, enum vt__use use, const char *file, int line) VT__HIDDEN;
-void vt__check_wait_end(uint32_t id) VT__HIDDEN;
+void vt__check_wait_end(vtask vt) VT__HIDDEN;
 bool vt__check_inspect(vtask vt, const char *op, const char *file, int line) VT__HIDDEN;
+/* A fiber freed by vt_loop_free while it waited (loop.c). */
+void vt__check_fiber_cancelled(struct vt__fiber *f) VT__HIDDEN;
+/* VT006 (check_source.c): the producer's calls on a source. */
+void vt__check_source_init(vt_source *src) VT__HIDDEN;
+vtask vt__check_source_issue(vtask vt, const char *file, int line) VT__HIDDEN;
+void vt__check_source_settle(vt_source *src, const char *op, const char *file,
+			     int line) VT__HIDDEN;
+void vt__check_source_reset(vt_source *src, const char *file, int line) VT__HIDDEN;
+/* VT007 (check_task.c): vt_task references the program holds. */
+void vt__check_ref_made(vt_task *t, const char *op, const char *file, int line) VT__HIDDEN;
+void vt__check_ref_dropped(vt_task *t) VT__HIDDEN;
+void vt__check_task_freed(vt_task *t) VT__HIDDEN;
+void vt__check_refs_at_exit(void) VT__HIDDEN;
+/* task.c calls this where a task's last reference goes. */
+static inline void vt__check_task_gone(vt_task *t)
+{
+	if (VT__UNLIKELY(vt__checking))
+		vt__check_task_freed(t);
+}
 
 /* ---- context switch (ctx.c) ---- */
 #if !defined(VT_FORCE_UCONTEXT) && (defined(__x86_64__) || defined(__aarch64__))

@@ -16,7 +16,7 @@
 static vtask track(vtask vt, const char *op, const char *file, int line)
 {
 	if (VT__UNLIKELY(vt__checking))
-		vt.vt__id = vt__check_new(op, file, line);
+		vt = vt__check_track(vt, op, file, line);
 	return vt;
 }
 
@@ -53,21 +53,30 @@ vtask vt__from_error_at(int err, const char *file, int line)
 	return vt__mk_error(err, "vtask_from_error", file, line);
 }
 
+/* The reference moves into the vtask: from here on VT005 watches it, not
+ * VT007. */
 vtask vt__from_task_at(vt_task *task, const char *file, int line)
 {
 	vtask vt = { .vt__kind = VT__K_TASK, .vt__u.task = task };
 
 	if (!task)
 		return vt__mk_error(EINVAL, "vtask_from_task", file, line);
+	if (VT__UNLIKELY(vt__checking))
+		vt__check_ref_dropped(task);
 	vt.vt__token = vt__task_claim_ticket(task);
 	return track(vt, "vtask_from_task", file, line);
 }
 
 vtask vt__from_source_at(vt_source *src, uint16_t token, const char *file, int line)
 {
+	vtask vt;
+
 	if (!src)
 		return vt__mk_error(EINVAL, "vtask_from_source", file, line);
-	return vt__mk_source(src, token, "vtask_from_source", file, line);
+	vt = vt__mk_source(src, token, "vtask_from_source", file, line);
+	if (VT__UNLIKELY(vt.vt__id))
+		vt = vt__check_source_issue(vt, file, line);
+	return vt;
 }
 
 /* ---- inspecting ---- */
@@ -90,9 +99,8 @@ bool vt__raw_done(vtask vt)
 		       vt.vt__u.task->done;
 	case VT__K_SOURCE:
 		return source_live(vt) && vt.vt__u.src->vt__state == VT__S_DONE;
-	default:
-		return false;
 	}
+	return false;
 }
 
 static int raw_err(vtask vt)
@@ -190,9 +198,8 @@ static int raw_await(vtask vt, void **result)
 		return task_await(vt, result);
 	case VT__K_SOURCE:
 		return source_await(vt, result);
-	default:
-		return VT_EMISUSE;
 	}
+	return VT_EMISUSE;
 }
 
 int vt__await_at(vtask vt, void **result, const char *file, int line)
@@ -211,7 +218,7 @@ int vt__await_at(vtask vt, void **result, const char *file, int line)
 	if (err)
 		return err;
 	err = raw_await(vt, result);
-	vt__check_wait_end(vt.vt__id);
+	vt__check_wait_end(vt);
 	return err;
 }
 
@@ -300,17 +307,23 @@ static vt_task *raw_as_task(vtask vt)
 		return vt.vt__u.task;
 	case VT__K_SOURCE:
 		return source_as_task(vt);
-	default:
-		return vt_task_from_error(VT_EMISUSE);
 	}
+	return vt_task_from_error(VT_EMISUSE);
 }
 
-/* Misuse yields a task failed with VT_EMISUSE, never NULL (NULL: no memory). */
+/* Misuse yields a task failed with VT_EMISUSE, never NULL (NULL: no memory).
+ * Either way the caller holds a reference, which VT007 follows. */
 vt_task *vt__as_task_at(vtask vt, const char *file, int line)
 {
+	vt_task *t;
+
 	if (VT__UNLIKELY(vt.vt__id) && vt__check_consume(vt, VT__USE_AS_TASK, file, line))
-		return vt_task_from_error(VT_EMISUSE);
-	return raw_as_task(vt);
+		t = vt_task_from_error(VT_EMISUSE);
+	else
+		t = raw_as_task(vt);
+	if (VT__UNLIKELY(vt__checking) && t)
+		vt__check_ref_made(t, "vtask_as_task", file, line);
+	return t;
 }
 
 /* ---- the plain names, for function pointers and other languages ---- */

@@ -44,12 +44,15 @@ START_TEST(test_from_error)
 }
 END_TEST
 
-START_TEST(test_zero_vtask_is_misuse)
+/* The zero vtask is VTASK_COMPLETED: completed, NULL result, reusable. */
+START_TEST(test_zero_vtask_is_completed)
 {
 	vtask vt = { 0 };
+	void *r = (void *)1;
 
-	ck_assert(!vtask_is_completed(vt));
-	ck_assert_int_eq(vtask_await(vt, NULL), VT_EMISUSE);
+	ck_assert(vtask_is_completed_successfully(vt));
+	ck_assert_int_eq(vtask_await(vt, &r), 0);
+	ck_assert_ptr_null(r);
 }
 END_TEST
 
@@ -355,7 +358,7 @@ int main(void)
 	tcase_add_test(tc, test_size);
 	tcase_add_test(tc, test_from_result);
 	tcase_add_test(tc, test_from_error);
-	tcase_add_test(tc, test_zero_vtask_is_misuse);
+	tcase_add_test(tc, test_zero_vtask_is_completed);
 	tcase_add_test(tc, test_plain_names);
 	tcase_add_test(tc, test_task_basics);
 	tcase_add_test(tc, test_vtask_from_task);
