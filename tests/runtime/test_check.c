@@ -411,6 +411,23 @@ START_TEST(test_child_loop_leftovers) { expect_exit("leftover", "1", 66); }
 END_TEST
 START_TEST(test_child_enable_api) { expect_exit("enable", "0", 66); }
 END_TEST
+START_TEST(test_child_vt006_exits_66) { expect_exit("vt006", "1", 66); }
+END_TEST
+START_TEST(test_child_vt007_at_exit) { expect_exit("vt007", "1", 66); }
+END_TEST
+START_TEST(test_child_vt007_none) { expect_exit("clean007", "1", 0); }
+END_TEST
+
+START_TEST(test_child_vt007_unchecked)
+{
+	struct child c;
+
+	run_child("vt007", "0", &c);
+	ck_assert(WIFEXITED(c.status));
+	ck_assert_int_eq(WEXITSTATUS(c.status), 0);
+	ck_assert_str_eq(c.err, "");
+}
+END_TEST
 
 START_TEST(test_child_unchecked)
 {
@@ -465,6 +482,10 @@ int main(void)
 	tcase_add_test(tk, test_child_refused_not_vt005);
 	tcase_add_test(tk, test_child_loop_leftovers);
 	tcase_add_test(tk, test_child_enable_api);
+	tcase_add_test(tk, test_child_vt006_exits_66);
+	tcase_add_test(tk, test_child_vt007_at_exit);
+	tcase_add_test(tk, test_child_vt007_none);
+	tcase_add_test(tk, test_child_vt007_unchecked);
 	tcase_add_test(tk, test_child_unchecked);
 	tcase_add_test(tk, test_child_abort);
 	suite_add_tcase(s, tk);
