@@ -44,4 +44,27 @@ uint64_t *vt__pmap_find(const struct vt__pmap *m, const void *key) VT__HIDDEN;
 uint64_t *vt__pmap_slot(struct vt__pmap *m, const void *key) VT__HIDDEN;
 bool vt__pmap_del(struct vt__pmap *m, const void *key, uint64_t *old) VT__HIDDEN;
 
+/*
+ * VT007 at exit: the tasks that still have references, sorted by address,
+ * and which of them a global reaches (check_scan.c).  `ignore` lists
+ * checked mode's own tables, which hold tasks' and sources' addresses and
+ * must not count as the program's.
+ */
+struct vt__scan_set {
+	struct vt__live {
+		uintptr_t task;
+		bool reached;
+	} *v;
+	size_t n;
+	uintptr_t lo, hi;
+	const void *ignore[8];
+	size_t nignore;
+};
+
+void vt__scan_globals(struct vt__scan_set *set) VT__HIDDEN;
+bool vt__scan_set_mark(struct vt__scan_set *set, uintptr_t w) VT__HIDDEN;
+bool vt__scan_set_ignored(const struct vt__scan_set *set, uintptr_t w) VT__HIDDEN;
+void vt__scan_set_ignore(struct vt__scan_set *set, const void *p) VT__HIDDEN;
+void vt__check_source_ignore(struct vt__scan_set *set) VT__HIDDEN;
+
 #endif /* VT_CHECK_H */

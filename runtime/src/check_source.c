@@ -168,3 +168,11 @@ void vt__check_source_reset(vt_source *src, const char *file, int line)
 	if (bad)
 		vt__check_report("VT006", file, line, msg);
 }
+
+/* Under the lock: the table holds sources' addresses, which are often the
+ * start of the program's own objects. */
+void vt__check_source_ignore(struct vt__scan_set *set)
+{
+	vt__scan_set_ignore(set, sources.keys);
+	vt__scan_set_ignore(set, sources.vals);
+}

@@ -14,28 +14,16 @@
  * when the last reference goes, task.c tells us and the stack is dropped.
  *
  * At exit, a task that still has places is a leak unless a global or
- * static variable still points to it: the writable segments (.data, .bss)
- * of every loaded object are scanned conservatively, word by word, for the
- * addresses of those tasks (a cache in a global array or struct is not a
- * leak).  Pointers kept only on the heap are not followed: a task reachable
- * only through a heap object that a global points to is reported.  Each
- * leaked reference is one VT007 line at the place that made it, at most as
- * many as the task's real reference count (a release through the plain
- * function, e.g. by a function pointer, is not seen but lowers that count).
+ * static variable still reaches it, directly or through heap blocks (a
+ * cache): check_scan.c says which.  Each leaked reference is one VT007 line
+ * at the place that made it, at most as many as the task's real reference
+ * count (a release through the plain function, e.g. by a function pointer,
+ * is not seen but lowers that count).
  */
 #include "check.h"
 
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define VT__VALGRIND 1
-#endif
-#endif
 
 struct place {
 	const char *op, *file;
@@ -170,83 +158,59 @@ void vt__task_release_at(vt_task *t, const char *file, int line)
 
 /* ---- at exit ---- */
 
-struct live {
-	uintptr_t task;
-	bool reached;
-};
-
-struct scan {
-	struct live *v;
-	size_t n;
-	uintptr_t lo, hi;
-};
-
 static int by_task(const void *a, const void *b)
 {
-	uintptr_t x = ((const struct live *)a)->task, y = ((const struct live *)b)->task;
+	uintptr_t x = ((const struct vt__live *)a)->task;
+	uintptr_t y = ((const struct vt__live *)b)->task;
 
 	return x < y ? -1 : x > y;
 }
 
-/* A word of a global that equals a live task's address reaches it.  The
- * scan reads whole segments, redzones and padding included: that is
- * meant, so ASan does not instrument it. */
-__attribute__((no_sanitize("address")))
-static void scan_range(struct scan *s, const uintptr_t *p, const uintptr_t *end)
+bool vt__scan_set_mark(struct vt__scan_set *s, uintptr_t w)
 {
-	for (; p < end; p++) {
-		uintptr_t w = *p;
-		struct live key = { w, false }, *hit;
+	struct vt__live key = { w, false }, *hit;
 
-		if (w < s->lo || w > s->hi)
-			continue;
-		hit = bsearch(&key, s->v, s->n, sizeof *s->v, by_task);
-		if (hit)
-			hit->reached = true;
-	}
+	if (w < s->lo || w > s->hi)
+		return false;
+	hit = bsearch(&key, s->v, s->n, sizeof *s->v, by_task);
+	if (hit)
+		hit->reached = true;
+	return hit != NULL;
 }
 
-static int scan_object(struct dl_phdr_info *info, size_t size, void *arg)
+bool vt__scan_set_ignored(const struct vt__scan_set *s, uintptr_t w)
 {
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t a, b;
+	for (size_t i = 0; i < s->nignore; i++)
+		if ((uintptr_t)s->ignore[i] == w)
+			return true;
+	return false;
+}
 
-		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
-			continue;
-		a = (info->dlpi_addr + ph->p_vaddr + 7) & ~(uintptr_t)7;
-		b = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)7;
-		scan_range(arg, (const uintptr_t *)a, (const uintptr_t *)b);
-	}
-	return 0;
+void vt__scan_set_ignore(struct vt__scan_set *s, const void *p)
+{
+	if (p && s->nignore < sizeof s->ignore / sizeof s->ignore[0])
+		s->ignore[s->nignore++] = p;
 }
 
 /* Under the lock: the tasks that still have places, sorted. */
-static bool collect(struct scan *s)
+static bool collect(struct vt__scan_set *s)
 {
-	s->n = 0;
+	*s = (struct vt__scan_set){ 0 };
 	s->v = malloc((tasks.n ? tasks.n : 1) * sizeof *s->v);
 	if (!s->v)
 		return false;
 	for (size_t i = 0; i < tasks.cap; i++)
 		if (tasks.keys[i])
-			s->v[s->n++] = (struct live){ tasks.keys[i], false };
+			s->v[s->n++] = (struct vt__live){ tasks.keys[i], false };
 	qsort(s->v, s->n, sizeof *s->v, by_task);
 	s->lo = s->n ? s->v[0].task : 1;
 	s->hi = s->n ? s->v[s->n - 1].task : 0;
+	vt__scan_set_ignore(s, s->v);
+	vt__scan_set_ignore(s, tasks.keys);
+	vt__scan_set_ignore(s, tasks.vals);
+	vt__scan_set_ignore(s, places);
+	vt__check_source_ignore(s);
 	return true;
-}
-
-static void reach_from_globals(struct scan *s)
-{
-#ifdef VT__VALGRIND
-	VALGRIND_DISABLE_ERROR_REPORTING;
-#endif
-	dl_iterate_phdr(scan_object, s);
-#ifdef VT__VALGRIND
-	VALGRIND_ENABLE_ERROR_REPORTING;
-#endif
 }
 
 static int by_seq(const void *a, const void *b)
@@ -258,7 +222,7 @@ static int by_seq(const void *a, const void *b)
 
 /* Under the lock: the places of unreached tasks, at most refs per task,
  * oldest first.  Returns how many. */
-static size_t leaks(const struct scan *s, struct place **out)
+static size_t leaks(const struct vt__scan_set *s, struct place **out)
 {
 	size_t n = 0;
 
@@ -282,13 +246,13 @@ static size_t leaks(const struct scan *s, struct place **out)
 void vt__check_refs_at_exit(void)
 {
 	char msg[VT__MSG_MAX];
-	struct scan s;
+	struct vt__scan_set s;
 	struct place *out = NULL;
 	size_t n = 0;
 
 	pthread_mutex_lock(&vt__check_lock);
 	if (tasks.n && collect(&s)) {
-		reach_from_globals(&s);
+		vt__scan_globals(&s);
 		n = leaks(&s, &out);
 		free(s.v);
 	}
