@@ -11,6 +11,17 @@
 #include <errno.h>
 #include <stdlib.h>
 
+/*
+ * VTASK_COMPLETED is every byte zero, and must mean exactly one thing: an
+ * immediate NULL (kind 0) that checked mode does not track (identity 0).
+ * With no padding, `vtask v = {0};` cannot differ from it.
+ */
+_Static_assert(VT__K_VALUE == 0, "kind 0 must be an immediate value");
+_Static_assert(sizeof(vtask) == offsetof(vtask, vt__u) + sizeof(void *) &&
+		       offsetof(vtask, vt__u) == 2 * sizeof(uint8_t) + sizeof(uint16_t) +
+						    sizeof(uint32_t),
+	       "vtask must have no padding");
+
 /* ---- making ---- */
 
 static vtask track(vtask vt, const char *op, const char *file, int line)

@@ -120,7 +120,7 @@ static int leaks(void)
 	expect_vt007(__LINE__ + 1, "vt_task_when_any");
 	vt_task *any = vt_task_when_any(&e, 1);
 	(void)any;
-	vt_task **lost = malloc(2 * sizeof *lost);   /* a heap block no global reaches */
+	vt_task **lost = calloc(2, sizeof *lost);   /* a heap block no global reaches */
 	expect_vt007(__LINE__ + 1, "vt_task_from_result");
 	lost[1] = vt_task_from_result(NULL);
 	vt_task_release(ts[0]);
