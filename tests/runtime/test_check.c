@@ -414,6 +414,8 @@ START_TEST(test_child_loop_leftovers) { expect_exit("leftover", "1", 66); }
 END_TEST
 START_TEST(test_child_enable_api) { expect_exit("enable", "0", 66); }
 END_TEST
+START_TEST(test_child_vt005_after_recycling) { expect_exit("recycled", "1", 66); }
+END_TEST
 START_TEST(test_child_vt006_exits_66) { expect_exit("vt006", "1", 66); }
 END_TEST
 START_TEST(test_child_vt007_at_exit) { expect_exit("vt007", "1", 66); }
@@ -485,6 +487,7 @@ int main(void)
 	tcase_add_test(tk, test_child_refused_not_vt005);
 	tcase_add_test(tk, test_child_loop_leftovers);
 	tcase_add_test(tk, test_child_enable_api);
+	tcase_add_test(tk, test_child_vt005_after_recycling);
 	tcase_add_test(tk, test_child_vt006_exits_66);
 	tcase_add_test(tk, test_child_vt007_at_exit);
 	tcase_add_test(tk, test_child_vt007_none);
