@@ -11,7 +11,8 @@
  * them too.  A heap block is recognised by the allocator's own bookkeeping:
  * under ASan its allocator interface says so exactly; with glibc's malloc
  * the size word just below the block must describe a block that fits in a
- * writable anonymous mapping.  A false match only makes the scan see more,
+ * writable anonymous mapping; under valgrind, whose allocator keeps no
+ * such header, a window of WINDOW bytes from the pointer is read.  A false match only makes the scan see more,
  * so it may hide a leak, never invent one.  Tasks themselves are not
  * followed (what a task's waiters reach is the library's, not the
  * program's), nor are checked mode's own tables.
@@ -45,6 +46,7 @@ size_t __sanitizer_get_allocated_size(const volatile void *p);
 #endif
 
 #define NO_ASAN __attribute__((no_sanitize("address")))
+#define WINDOW 4096u     /* bytes read from a heap pointer under valgrind */
 
 struct region {
 	uintptr_t lo, hi;
@@ -135,6 +137,11 @@ NO_ASAN static uintptr_t block_end(const struct scan *s, uintptr_t p)
 	m = mapping_of(s, p);
 	if (!m || p - m->lo < 2 * sizeof(uintptr_t))
 		return 0;
+#ifdef VT__VALGRIND
+	/* Valgrind's allocator keeps no header there: read a window instead. */
+	if (RUNNING_ON_VALGRIND)
+		return m->hi - p < WINDOW ? m->hi : p + WINDOW;
+#endif
 	size = ((const uintptr_t *)p)[-1] & ~(uintptr_t)7;    /* glibc's chunk size */
 	if (size < 4 * sizeof(uintptr_t) || size > m->hi - p + sizeof(uintptr_t))
 		return 0;
