@@ -284,6 +284,34 @@ START_TEST(test_cancelled_waiter_is_not_awaiting)
 }
 END_TEST
 
+/* The same for a task-backed vtask.  (The reference the cancelled await
+ * held is never released: the task stays reachable from here.) */
+static vt_task *parked_task;
+
+START_TEST(test_cancelled_task_waiter_is_not_awaiting)
+{
+	vt_loop *loop = vt_loop_new();
+
+	parked_task = vt_task_new();
+	parked = vtask_from_task(vt_task_retain(parked_task));
+	parked_rc = -1;
+	vt_spawn(loop, park, NULL);
+	ck_assert_int_eq(vt_loop_run(loop), 0);
+	vt_loop_free(loop);
+	ck_assert_int_eq(parked_rc, -1);
+	vt_task_complete(parked_task, NULL);
+	int line = __LINE__ + 1;
+	ck_assert_int_eq(vtask_await(parked, NULL), VT_EMISUSE);
+	ck_assert_int_eq(nreps, 1);
+	ck_assert_str_eq(reps[0].rule, "VT001");
+	ck_assert_int_eq(reps[0].line, line);
+	ck_assert_int_eq(vtask_get_result(parked, NULL), VT_EMISUSE);
+	ck_assert_int_eq(nreps, 2);
+	ck_assert_str_eq(reps[1].rule, "VT001");
+	vt_task_release(parked_task);
+}
+END_TEST
+
 /* ---- records recycled ---- */
 
 START_TEST(test_recycled_identity_still_vt001)
@@ -340,6 +368,7 @@ int main(void)
 	tcase_add_test(tc, test_vt006_clean_producers);
 	tcase_add_test(tc, test_vt006_init_forgets);
 	tcase_add_test(tc, test_cancelled_waiter_is_not_awaiting);
+	tcase_add_test(tc, test_cancelled_task_waiter_is_not_awaiting);
 	tcase_add_test(tc, test_recycled_identity_still_vt001);
 	suite_add_tcase(s, tc);
 	rc = vt_test_run(s);
