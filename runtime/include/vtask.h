@@ -85,7 +85,11 @@ typedef struct vt_source {
  * no padding).  Consuming it any number of times returns 0 and sets *result
  * to NULL; dropping it loses nothing; checked mode never reports it.
  */
+#ifdef __cplusplus
+#define VTASK_COMPLETED (vtask{})
+#else
 #define VTASK_COMPLETED ((vtask){ 0 })
+#endif
 
 vtask vtask_from_result(void *value);
 vtask vtask_from_error(int err);
