@@ -387,6 +387,7 @@ typedef struct vt_cmd {
 	vt_config *config;   /* borrowed: the driver owns configurations */
 	char *file;          /* as the user or the database names it: used in reports */
 	char *path;          /* what to open */
+	char *origin;        /* the database the flags came from, or NULL (none) */
 	VEC(char *) args;    /* for libclang: no compiler, no outputs, no source file */
 } vt_cmd;
 
@@ -398,6 +399,10 @@ void vt_compdb_free(vt_compdb *c);
 bool vt_compdb_command(vt_compdb *c, const char *file, char *const *fallback, int nfallback,
 		       vt_cmd *out, vt_findings *errs);
 bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs);
+/* `--`: these arguments for file, no database read. */
+void vt_compdb_args(vt_compdb *c, const char *file, char *const *args, int n, vt_cmd *out);
+/* Where the notes on dropped options and unlisted files go (default stderr; NULL: nowhere). */
+void vt_compdb_notes(vt_compdb *c, FILE *to);
 void vt_clean_args(char *const *in, int n, const char *file, const char *dir, vt_cmd *out);
 void vt_cmd_free(vt_cmd *c);
 

@@ -56,7 +56,7 @@ check "--extra-arg accepted" test $rc -eq 1
 B=$WORK/broken; mkdir -p "$B"
 printf '[ { "directory": "/x", "file": ' >"$B/compile_commands.json"
 cp "$P/src/c.c" "$B/"
-run "$B/c.c" "$P/src/a.c" -- -I"$P/inc"
+run "$B/c.c" "$P/src/a.c"
 check "broken database exits 2" test $rc -eq 2
 check "broken database named" has "$err" "broken/compile_commands.json:1: error: not valid JSON"
 check "other file still analysed" has "$out" "src/a.c:6"
