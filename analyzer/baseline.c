@@ -2,10 +2,13 @@
  * baseline.c: fingerprints that survive lines moving, and --baseline, so
  * that a large code base can adopt vtlint by failing only on new findings.
  *
- * A fingerprint hashes the rule, the file, the message and the text of the
- * finding's line with white space removed; the same text again in the same
- * file is numbered (":2", ":3") so that copies are told apart.  Inserting
- * lines above a finding changes none of these.
+ * A fingerprint hashes the rule, the message and the text of the finding's
+ * line with white space removed; the same text again in the same file is
+ * numbered (":2", ":3") so that copies are told apart.  Inserting lines
+ * above a finding changes none of these, and neither does where the
+ * checkout is: files are matched apart, by their path relative to the
+ * source root (vt_source_root), so that a baseline made in one checkout
+ * works in another.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -15,12 +18,13 @@
 #include "vtlint.h"
 
 typedef struct entry {
-	char *rule, *file, *fingerprint;
+	char *rule, *file, *fingerprint;  /* file: relative to the report's source root if inside */
 	bool used;
 } entry;
 
 struct vt_baseline {
 	VEC(entry) entries;
+	char *srcroot;                    /* the report's, when it says */
 };
 
 /* ---- fingerprints ------------------------------------------------------------------ */
@@ -53,18 +57,27 @@ static char *line_text(const char *src, unsigned line)
 	return out;
 }
 
-/* One file's findings, sorted: each file is read once, not once per finding. */
+/* How many earlier findings of the same file had hash h: the ":N" that tells copies apart. */
+static unsigned copies(const vt_findings *fs, size_t upto, const uint64_t *hashes, uint64_t h)
+{
+	unsigned n = 1;
+
+	for (size_t k = 0; k < upto; k++)
+		n += hashes[k] == h && !strcmp(fs->items.data[k].loc.file, fs->items.data[upto].loc.file);
+	return n;
+}
+
+/* One unit's findings, sorted: each file is read once, not once per finding. */
 void vt_fingerprint_all(vt_findings *fs)
 {
-	VEC(uint64_t) seen = { 0 };
+	uint64_t *hashes = xcalloc(fs->items.len + 1, sizeof *hashes);
 	const char *file = NULL;
 	char *src = NULL;
 
 	for (size_t i = 0; i < fs->items.len; i++) {
 		vt_finding *f = &fs->items.data[i];
 		char *text;
-		uint64_t h;
-		unsigned n = 1;
+		unsigned n;
 
 		if (!file || strcmp(file, f->loc.file)) {
 			free(src);
@@ -72,25 +85,34 @@ void vt_fingerprint_all(vt_findings *fs)
 			src = vt_read_file(file, NULL);
 		}
 		text = src ? line_text(src, f->loc.line) : xstrdup("");
-		h = fnv(fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule]->id), f->loc.file),
-			    f->message), text);
-		for (size_t k = 0; k < seen.len; k++)
-			n += seen.data[k] == h;
-		vec_push(&seen, h);
+		hashes[i] = fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule]->id), f->message), text);
+		n = copies(fs, i, hashes, hashes[i]);
 		free(f->fingerprint);
-		f->fingerprint = n == 1 ? xasprintf("%016llx", (unsigned long long)h)
-					: xasprintf("%016llx:%u", (unsigned long long)h, n);
+		f->fingerprint = n == 1 ? xasprintf("%016llx", (unsigned long long)hashes[i])
+					: xasprintf("%016llx:%u", (unsigned long long)hashes[i], n);
 		free(text);
 	}
 	free(src);
-	free(seen.data);
+	free(hashes);
 }
 
 /* ---- reading an earlier report ------------------------------------------------------- */
 
+/* A report's file name, relative to its source root where it was inside it. */
+static char *report_path(const vt_baseline *b, const char *file)
+{
+	size_t n = b->srcroot ? strlen(b->srcroot) : 0;
+
+	if (!strncmp(file, "file://", 7))
+		file += 7;
+	if (n && file[0] == '/' && !strncmp(file, b->srcroot, n) && file[n] == '/')
+		file += n + 1;
+	return xstrdup(file);
+}
+
 static void add(vt_baseline *b, const char *rule, const char *file, const char *fp)
 {
-	entry e = { .rule = xstrdup(rule), .file = xstrdup(file), .fingerprint = xstrdup(fp) };
+	entry e = { .rule = xstrdup(rule), .file = report_path(b, file), .fingerprint = xstrdup(fp) };
 
 	vec_push(&b->entries, e);
 }
@@ -109,6 +131,8 @@ static bool from_json(vt_baseline *b, cJSON *root)
 
 	if (!cJSON_IsArray(diags))
 		return false;
+	if (str(root, "srcroot"))
+		b->srcroot = report_path(b, str(root, "srcroot"));
 	cJSON_ArrayForEach(d, diags) {
 		const char *rule = str(d, "rule"), *file = str(d, "file"), *fp = str(d, "fingerprint");
 
@@ -126,6 +150,16 @@ static bool from_sarif(vt_baseline *b, cJSON *root)
 	if (!cJSON_IsArray(runs))
 		return false;
 	cJSON_ArrayForEach(run, runs) {
+		const char *root = str(cJSON_GetObjectItem(cJSON_GetObjectItem(run, "originalUriBaseIds"),
+							   "%SRCROOT%"), "uri");
+
+		free(b->srcroot);
+		b->srcroot = NULL;
+		if (root) { /* "file:///work/src/" */
+			b->srcroot = report_path(b, root);
+			if (strlen(b->srcroot) > 1 && b->srcroot[strlen(b->srcroot) - 1] == '/')
+				b->srcroot[strlen(b->srcroot) - 1] = 0;
+		}
 		cJSON_ArrayForEach(res, cJSON_GetObjectItem(run, "results")) {
 			cJSON *loc = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "locations"), 0);
 			cJSON *art = cJSON_GetObjectItem(cJSON_GetObjectItem(loc, "physicalLocation"),
@@ -164,13 +198,15 @@ vt_baseline *vt_baseline_load(const char *path, vt_findings *errs)
 	return b;
 }
 
-/* SARIF names files by URI relative to %SRCROOT%: equal, or one a path suffix of the other. */
+/*
+ * The same file: equal paths relative to the source root; failing that
+ * (a report from before vtlint wrote relative paths, or with paths outside
+ * its root), one a path suffix of the other.
+ */
 static bool same_file(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 
-	if (!strncmp(a, "file://", 7))
-		return same_file(a + 7, b);
 	if (la == lb)
 		return !strcmp(a, b);
 	if (la < lb)
@@ -178,13 +214,13 @@ static bool same_file(const char *a, const char *b)
 	return a[la - lb - 1] == '/' && !strcmp(a + la - lb, b);
 }
 
-static bool matched(vt_baseline *b, const vt_finding *f)
+static bool matched(vt_baseline *b, const vt_finding *f, const char *file)
 {
 	for (size_t i = 0; i < b->entries.len; i++) {
 		entry *e = &b->entries.data[i];
 
 		if (!e->used && !strcmp(e->rule, vt_rules[f->rule]->id) &&
-		    !strcmp(e->fingerprint, f->fingerprint) && same_file(e->file, f->loc.file)) {
+		    !strcmp(e->fingerprint, f->fingerprint) && same_file(e->file, file)) {
 			e->used = true;
 			return true;
 		}
@@ -192,15 +228,42 @@ static bool matched(vt_baseline *b, const vt_finding *f)
 	return false;
 }
 
-static bool in_baseline(vt_finding *f, void *b)
+/* What one run's findings are matched against: the baseline and the source root. */
+typedef struct against {
+	vt_baseline *b;
+	const char *root;
+} against;
+
+static bool in_baseline(vt_finding *f, void *arg)
 {
-	return f->fingerprint && matched(b, f);
+	against *a = arg;
+	char *rel;
+	bool in;
+
+	if (!f->fingerprint)
+		return false;
+	rel = vt_relative_path(a->root, f->loc.file);
+	in = matched(a->b, f, rel);
+	free(rel);
+	return in;
 }
 
-/* Drops the findings the baseline already has; returns how many. */
+/* Drops the findings the baseline already has; returns how many.  srcroot NULL: found. */
+size_t vt_baseline_filter_at(vt_baseline *b, vt_findings *fs, const char *srcroot)
+{
+	against a = { b, NULL };
+	char *root = fs->items.len ? vt_source_root(srcroot, fs->items.data[0].loc.file) : NULL;
+	size_t dropped;
+
+	a.root = root;
+	dropped = root ? vt_findings_drop(fs, in_baseline, &a) : 0;
+	free(root);
+	return dropped;
+}
+
 size_t vt_baseline_filter(vt_baseline *b, vt_findings *fs)
 {
-	return vt_findings_drop(fs, in_baseline, b);
+	return vt_baseline_filter_at(b, fs, NULL);
 }
 
 void vt_baseline_free(vt_baseline *b)
@@ -213,5 +276,6 @@ void vt_baseline_free(vt_baseline *b)
 		free(b->entries.data[i].fingerprint);
 	}
 	free(b->entries.data);
+	free(b->srcroot);
 	free(b);
 }

@@ -7,6 +7,10 @@
  *     "functions": { "consume": ["pool_await"], "inspect": ["pool_ready"],
  *                    "handoff": ["pool_spawn"] } }
  *
+ * A file inherits from the .vtlint.json files in the folders above it, as
+ * ESLint's and EditorConfig's do: its own keys win (rule by rule), the
+ * function lists are merged, and "root": true stops the walk.
+ *
  * Every mistake is an error naming the file, the line and the key: a
  * configuration that is silently half-read is worse than none.
  */
@@ -25,6 +29,9 @@ typedef struct reader {
 	const char *text;
 	vt_findings *errs;
 	bool ok;
+	bool root;                  /* "root": true */
+	bool has_skip;              /* its own "skip" replaces the inherited one */
+	bool level_set[VT_NRULES];  /* the rules it sets itself */
 } reader;
 
 /* The line where "key" first appears: cJSON keeps no positions. */
@@ -63,6 +70,8 @@ static void read_rules(reader *r, cJSON *rules, vt_config *c)
 			bad(r, e->string, "must be \"off\", \"note\", \"warning\" or \"error\"");
 		else
 			c->level[rule] = level;
+		if (rule >= 0)
+			r->level_set[rule] = true;
 	}
 }
 
@@ -116,11 +125,15 @@ static void read_root(reader *r, cJSON *root, vt_config *c)
 		if (!strcmp(e->string, "rules"))
 			read_rules(r, e, c);
 		else if (!strcmp(e->string, "skip"))
-			read_strings(r, e, "skip", &c->skip);
+			read_strings(r, e, "skip", &c->skip), r->has_skip = true;
 		else if (!strcmp(e->string, "functions"))
 			read_functions(r, e, c);
+		else if (!strcmp(e->string, "root") && cJSON_IsBool(e))
+			r->root = cJSON_IsTrue(e);
+		else if (!strcmp(e->string, "root"))
+			bad(r, "root", "must be true or false");
 		else
-			bad(r, e->string, "unknown key (known: rules, skip, functions)");
+			bad(r, e->string, "unknown key (known: root, rules, skip, functions)");
 	}
 }
 
@@ -133,11 +146,69 @@ static vt_config *defaults(void)
 	return c;
 }
 
-/* Reads path; NULL (errors added) when it cannot be used. */
+static void copy_strings(vt_strings *to, const vt_strings *from, const char *prefix)
+{
+	for (size_t i = 0; i < from->len; i++)
+		vec_push(to, prefix && from->data[i][0] != '/'
+				     ? xasprintf("%s/%s", prefix, from->data[i]) : xstrdup(from->data[i]));
+}
+
+/*
+ * What c (read by r) takes from its parent: the rules it does not set, the
+ * skip patterns when it has none (made absolute: they are relative to the
+ * parent's folder), and every wrapper function.
+ */
+static void inherit(vt_config *c, const reader *r, const vt_config *parent)
+{
+	for (int i = 0; i < VT_NRULES; i++)
+		if (!r->level_set[i])
+			c->level[i] = parent->level[i];
+	if (!r->has_skip)
+		copy_strings(&c->skip, &parent->skip, parent->dir);
+	copy_strings(&c->consume, &parent->consume, NULL);
+	copy_strings(&c->inspect, &parent->inspect, NULL);
+	copy_strings(&c->handoff, &parent->handoff, NULL);
+}
+
+/* The configuration above c's folder, merged in; false (errors added) when it is bad. */
+static bool load_parent(vt_config *c, const reader *r, vt_findings *errs)
+{
+	char *above = vt_config_find(c->dir);
+	vt_config *parent;
+
+	if (!above)
+		return true;
+	parent = vt_config_load(above, errs);
+	free(above);
+	if (!parent)
+		return false;
+	inherit(c, r, parent);
+	vt_config_free(parent);
+	return true;
+}
+
+static vt_config *new_config(const char *path)
+{
+	vt_config *c = defaults();
+	char real[PATH_MAX], *slash;
+
+	c->path = xstrdup(path);
+	c->dir = xstrdup(realpath(path, real) ? real : path);
+	slash = strrchr(c->dir, '/');
+	if (slash == c->dir)
+		slash[1] = 0;
+	else if (slash)
+		*slash = 0;
+	else
+		strcpy(c->dir, ".");
+	return c;
+}
+
+/* Reads path and what it inherits; NULL (errors added) when it cannot be used. */
 vt_config *vt_config_load(const char *path, vt_findings *errs)
 {
 	size_t len = 0;
-	char *text = vt_read_file(path, &len), *slash;
+	char *text = vt_read_file(path, &len);
 	reader r = { .path = path, .text = text, .errs = errs, .ok = true };
 	vt_config *c;
 	cJSON *root;
@@ -146,14 +217,7 @@ vt_config *vt_config_load(const char *path, vt_findings *errs)
 		vt_add_error(errs, path, 0, 0, "cannot read: %s", strerror(errno));
 		return NULL;
 	}
-	c = defaults();
-	c->path = xstrdup(path);
-	c->dir = xstrdup(path);
-	slash = strrchr(c->dir, '/');
-	if (slash)
-		*slash = 0;
-	else
-		strcpy(c->dir, ".");
+	c = new_config(path);
 	root = cJSON_ParseWithLength(text, len);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
@@ -165,6 +229,8 @@ vt_config *vt_config_load(const char *path, vt_findings *errs)
 	}
 	cJSON_Delete(root);
 	free(text);
+	if (r.ok && !r.root)
+		r.ok = load_parent(c, &r, errs);
 	if (!r.ok) {
 		vt_config_free(c);
 		return NULL;
@@ -204,10 +270,13 @@ bool vt_config_skips(const vt_config *c, const char *file)
 	const char *rel = file;
 	size_t n = c->dir ? strlen(c->dir) : 0;
 
-	if (c->dir && realpath(file, real) && !strncmp(real, c->dir, n) && real[n] == '/')
+	if (!realpath(file, real))
+		snprintf(real, sizeof real, "%s", file);
+	if (c->dir && !strncmp(real, c->dir, n) && real[n] == '/')
 		rel = real + n + 1;
 	for (size_t i = 0; i < c->skip.len; i++)
-		if (!fnmatch(c->skip.data[i], rel, 0) || !fnmatch(c->skip.data[i], file, 0))
+		if (!fnmatch(c->skip.data[i], rel, 0) || !fnmatch(c->skip.data[i], file, 0) ||
+		    (c->skip.data[i][0] == '/' && !fnmatch(c->skip.data[i], real, 0)))
 			return true;
 	return false;
 }

@@ -1,7 +1,10 @@
 /* util.c: the few helpers every stage needs (cproc style). */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vtlint.h"
 
@@ -113,4 +116,65 @@ int vt_loc_cmp(vt_loc a, vt_loc b)
 	if (a.col != b.col)
 		return a.col < b.col ? -1 : 1;
 	return 0;
+}
+
+/* The git work tree holding path (a file or a folder): the nearest folder with .git. */
+static char *git_top(const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (!realpath(path, dir))
+		return NULL;
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		*strrchr(dir, '/') = 0;
+	for (;;) {
+		char *git = xasprintf("%s/.git", dir);
+		bool found = stat(git, &st) == 0;
+
+		free(git);
+		if (found)
+			return xstrdup(dir[0] ? dir : "/");
+		if (!dir[0])
+			return NULL;
+		*strrchr(dir, '/') = 0;
+	}
+}
+
+/*
+ * The source root that report paths and baselines are relative to: given
+ * (--srcroot), else $GITHUB_WORKSPACE, else the git work tree holding near
+ * (a source file or the database), else the current folder.  Absolute.
+ */
+char *vt_source_root(const char *given, const char *near)
+{
+	const char *env = getenv("GITHUB_WORKSPACE");
+	char real[PATH_MAX], *top;
+
+	if (given && realpath(given, real))
+		return xstrdup(real);
+	if (given)
+		return xstrdup(given);
+	if (env && *env)
+		return xstrdup(realpath(env, real) ? real : env);
+	if (near && (top = git_top(near)))
+		return top;
+	if (!getcwd(real, sizeof real))
+		fatal("cannot read the current directory");
+	return xstrdup(real);
+}
+
+/* path relative to root when it lies inside, else its absolute path (as given if unresolvable). */
+char *vt_relative_path(const char *root, const char *path)
+{
+	char real[PATH_MAX];
+	size_t n = strlen(root);
+
+	if (!realpath(path, real))
+		return xstrdup(path);
+	if (n > 1 && !strncmp(real, root, n) && real[n] == '/')
+		return xstrdup(real + n + 1);
+	if (n == 1 && root[0] == '/')
+		return xstrdup(real + 1);
+	return xstrdup(real);
 }

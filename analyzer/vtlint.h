@@ -61,6 +61,10 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *vt_read_file(const char *path, size_t *len);
 unsigned vt_line_of(const char *text, const char *p);
+/* --srcroot, else $GITHUB_WORKSPACE, else the git top of near, else the current folder. */
+char *vt_source_root(const char *given, const char *near);
+/* path relative to root when inside it, else absolute. */
+char *vt_relative_path(const char *root, const char *path);
 
 /* Growable array of T: VEC(int) v = {0}; vec_push(&v, 3); free(v.data). */
 #define VEC(T) struct { T *data; size_t len, cap; }
@@ -183,6 +187,8 @@ typedef struct vt_baseline vt_baseline;
 void vt_fingerprint_all(vt_findings *fs);   /* one file's findings, sorted */
 vt_baseline *vt_baseline_load(const char *path, vt_findings *errs);
 size_t vt_baseline_filter(vt_baseline *b, vt_findings *fs);
+/* The same, files matched by their path relative to srcroot (NULL: vt_source_root's). */
+size_t vt_baseline_filter_at(vt_baseline *b, vt_findings *fs, const char *srcroot);
 void vt_baseline_free(vt_baseline *b);
 
 /* ---- suppress.c: NOLINT comments ----------------------------------------------- */

@@ -50,6 +50,38 @@ J
 run --config "$WORK/other.json" "$A" -- -I"$INC"
 check "--config replaces the nearest file" test "$(printf '%s\n' "$out" | grep -c 'VT00[12]')" -eq 0
 
+# A nested file inherits: its own keys win, the wrapper lists are merged.
+cat >"$P/src/.vtlint.json" <<'J'
+{ "rules": { "VT002": "off" }, "functions": { "consume": ["other_await"] } }
+J
+run "$A" -- -I"$INC"
+check "nested: the parent's level is inherited" has "$out" "a.c:7:[0-9]*: error: .*\[VT001\]"
+check "nested: the parent's consume wrapper still counts" has "$out" "a.c:8:[0-9]*: error: .*consumed a second time"
+check "nested: the parent's inspect wrapper still guards" test "$(printf '%s\n' "$out" | grep -c 'a.c:9:')" -eq 0
+check "nested: its own rule setting wins" test "$(printf '%s\n' "$out" | grep -c 'VT002')" -eq 0
+check "nested: the parent's rule off stays off" test "$(printf '%s\n' "$out" | grep -c 'VT003')" -eq 0
+printf '{ "rules": { "VT002": "off" } }\n' >"$P/vendor/.vtlint.json"
+run "$P/vendor/v.c" -- -I"$INC"
+check "nested: the parent's skip pattern, relative to the parent, still applies" test $rc -eq 0 -a -z "$out"
+rm "$P/vendor/.vtlint.json"
+cat >"$P/src/.vtlint.json" <<'J'
+{ "root": true, "rules": { "VT002": "off" } }
+J
+run "$A" -- -I"$INC"
+check "root: true inherits nothing (no wrappers)" has "$out" "a.c:9:"
+check "root: true inherits nothing (default level)" has "$out" "a.c:7:[0-9]*: warning: .*\[VT001\]"
+printf '{ "root": "yes" }\n' >"$P/src/.vtlint.json"
+run "$A" -- -I"$INC"
+check "root must be a boolean" has "$err" 'src/.vtlint.json:1: error: key "root": must be true or false'
+printf '{ "rules": { "VT002": "off" } }\n' >"$P/src/.vtlint.json"
+mv "$P/.vtlint.json" "$WORK/good.json"
+printf '{ "rules": { "VT001": "loud" } }\n' >"$P/.vtlint.json"
+run "$A" -- -I"$INC"
+check "a bad parent is an error naming the parent" has "$err" "proj/.vtlint.json:1: error: key \"VT001\""
+check "a bad parent: exit 2" test $rc -eq 2
+mv "$WORK/good.json" "$P/.vtlint.json"
+rm "$P/src/.vtlint.json"
+
 bad() { # bad NAME JSON PATTERN
 	printf '%s\n' "$2" >"$P/.vtlint.json"
 	run "$A" "$DATA_OK" -- -I"$INC"
