@@ -574,9 +574,11 @@ static const entry *pick(const db_ent *db, const char *abs, bool *exact)
 /* The name to show for path: relative to the current folder when inside it. */
 static char *shown(const char *path)
 {
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], real[PATH_MAX];
 	size_t n;
 
+	if (realpath(path, real))
+		path = real;
 	if (!getcwd(cwd, sizeof cwd))
 		return xstrdup(path);
 	n = strlen(cwd);
