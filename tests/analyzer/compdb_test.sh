@@ -52,6 +52,42 @@ check "unlisted file uses -- arguments" test $rc -eq 1
 run --extra-arg=-DWAIT\(x\)=vtask_await\(\(x\),0\) "$P/src/c.c" -- -I"$P/inc"
 check "--extra-arg accepted" test $rc -eq 1
 
+# A file not yet in the database: the nearest listed file's flags, with a note.
+cp "$P/src/a.c" "$P/src/new.c"
+mkdir -p "$P/src/sub"; cp "$P/src/a.c" "$P/src/sub/deeper.c"
+run "$P/src/new.c"
+check "unlisted file: analysed with a neighbour's flags" test $rc -eq 1
+check "unlisted file: the finding" has "$out" "src/new.c:6:[0-9]*: warning: .*\[VT001\]"
+check "unlisted file: a note names the neighbour" has "$err" "src/new.c: note: not in .*build/compile_commands.json: analysed with the flags of .*src/a.c"
+run "$P/src/sub/deeper.c"
+check "unlisted file in a subfolder: the closest path's flags" test $rc -eq 1
+rm -r "$P/src/new.c" "$P/src/sub"
+
+# -p may name the JSON file itself, whatever its name.
+cp "$P/build/compile_commands.json" "$WORK/other-name.json"
+run -p "$WORK/other-name.json" "$P/src/a.c"
+check "-p FILE.json" test $rc -eq 1
+
+# Entries that are no C compile: skipped by --all, no error.
+D=$WORK/wild; mkdir -p "$D"
+cp "$P/src/c.c" "$D/c.c"; printf 'ret\n' >"$D/s.S"; printf 'int x;\n' >"$D/k.cpp"
+cat >"$D/compile_commands.json" <<J
+[ { "directory": "$D", "file": "c.c", "arguments": ["clang", "-cc1", "-triple", "x86_64-pc-linux-gnu", "-Eonly", "c.c"] },
+  { "directory": "$D", "file": "c.c", "arguments": ["gcc", "-E", "-I$P/inc", "c.c"] },
+  { "directory": "$D", "file": "s.S", "arguments": ["gcc", "-c", "s.S"] },
+  { "directory": "$D", "file": "k.cpp", "arguments": ["g++", "-c", "k.cpp"] },
+  { "directory": "$D", "file": "c.c", "command": "gcc -I$P/inc -Werror -Wall -Werror=unused -pedantic-errors -Wfatal-errors -c c.c" },
+  { "directory": "$D", "file": "c.c", "command": "gcc -I$P/inc -Werror -Wall -Werror=unused -pedantic-errors -Wfatal-errors -c -o other.o c.c" } ]
+J
+(cd "$D" && "$VTLINT" --all >"$WORK/out" 2>"$WORK/err"); rc=$?; out=$(cat "$WORK/out"); err=$(cat "$WORK/err")
+check "--all: only the C compile, exit 1" test $rc -eq 1
+check "--all: no error from -cc1, -E, .S or C++ entries" test "$(printf '%s' "$err" | grep -c error)" -eq 0
+check "--all: one file analysed, reported once" test "$(printf '%s\n' "$out" | grep -c 'VT001')" -eq 1
+printf '[ { "directory": "%s", "file": "c.c", "command": "gcc '"'"'-DX c.c" } ]\n' "$D" >"$D/compile_commands.json"
+(cd "$D" && "$VTLINT" --all >"$WORK/out" 2>"$WORK/err"); rc=$?; err=$(cat "$WORK/err")
+check "a bad command names the database and the file" has "$err" "wild/compile_commands.json: error: entry 0 (c.c): unterminated quote"
+check "a bad command: exit 2" test $rc -eq 2
+
 # Broken and missing databases: exit 2, named, other files still analysed.
 B=$WORK/broken; mkdir -p "$B"
 printf '[ { "directory": "/x", "file": ' >"$B/compile_commands.json"
