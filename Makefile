@@ -22,8 +22,16 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# One line for the build (its log only when it fails), then the findings.
 # Exit 1 from vtlint means "findings", which is what the examples are for.
-run: build
+run: deps
+	@log=$$(mktemp); \
+	if { cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) && \
+	     cmake --build $(BUILD) -j $(JOBS); } >$$log 2>&1; then \
+		echo "build: ok ($(BUILD)/vtlint)"; rm -f $$log; \
+	else \
+		cat $$log; rm -f $$log; echo "build: FAILED (the log is above)"; exit 2; \
+	fi
 	@echo "== vtlint examples/*.c"
 	@$(BUILD)/vtlint examples/*.c -- -Iruntime/include; s=$$?; [ $$s -le 1 ]
 
