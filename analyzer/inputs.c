@@ -1,0 +1,291 @@
+/*
+ * inputs.c: what the command line names and what the run says about it.
+ * @FILE argument files, `-` (file names on standard input) and folders
+ * (every *.c under them); --remove-arg; compiler errors that a compile
+ * command caused, made to name the file and where the command came from;
+ * one report of a finding that several units found (a header, a file
+ * listed twice); and the summary line.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "inputs.h"
+
+/* ---- @FILE ------------------------------------------------------------------------- */
+
+enum { MAX_DEPTH = 16 }; /* @a naming @b naming @a ... */
+
+/* Each line of text is one argument; blank lines are none. */
+static void push_lines(char *text, vt_strings *out)
+{
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(l);
+
+		if (n && l[n - 1] == '\r')
+			l[--n] = 0;
+		if (n)
+			vec_push(out, xstrdup(l));
+	}
+}
+
+static void expand_one(const char *arg, vt_strings *out, int depth)
+{
+	vt_strings lines = { 0 };
+	char *text;
+
+	if (arg[0] != '@' || !arg[1]) {
+		vec_push(out, xstrdup(arg));
+		return;
+	}
+	if (depth >= MAX_DEPTH)
+		fatal("%s: argument files nest more than %d deep (does one name itself?)", arg + 1,
+		      MAX_DEPTH);
+	if (!(text = vt_read_file(arg + 1, NULL)))
+		fatal("%s: cannot read this argument file: %s", arg + 1, strerror(errno));
+	push_lines(text, &lines);
+	free(text);
+	for (size_t i = 0; i < lines.len; i++) {
+		expand_one(lines.data[i], out, depth + 1);
+		free(lines.data[i]);
+	}
+	free(lines.data);
+}
+
+/*
+ * argv with each @FILE before `--` replaced by FILE's lines; what comes
+ * after `--` is the compiler's, left as it is.  Every string is owned by out.
+ */
+void vt_expand_argv(int argc, char **argv, vt_strings *out)
+{
+	int i = 1;
+
+	if (argc > 0)
+		vec_push(out, xstrdup(argv[0]));
+	for (; i < argc && strcmp(argv[i], "--"); i++)
+		expand_one(argv[i], out, 0);
+	for (; i < argc; i++)
+		vec_push(out, xstrdup(argv[i]));
+}
+
+/* ---- `-` and folders ------------------------------------------------------------------ */
+
+static vt_strings *found; /* nftw has no user pointer; inputs are expanded before threads start */
+
+static int collect(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_F && n > 2 && !strcmp(path + n - 2, ".c"))
+		vec_push(found, xstrdup(path));
+	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.c under dir, in name order (a stable report). */
+static void add_folder(const char *dir, vt_strings *out, vt_findings *errs)
+{
+	vt_strings files = { 0 };
+
+	found = &files;
+	if (nftw(dir, collect, 32, FTW_PHYS) != 0)
+		vt_add_error(errs, dir, 0, 0, "cannot read this folder: %s", strerror(errno));
+	found = NULL;
+	if (files.len)
+		qsort(files.data, files.len, sizeof *files.data, by_name);
+	else
+		vt_add_error(errs, dir, 0, 0, "no *.c file in this folder");
+	for (size_t i = 0; i < files.len; i++)
+		vec_push(out, files.data[i]);
+	free(files.data);
+}
+
+static void add_stdin(vt_strings *out)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		if (n)
+			vec_push(out, xstrdup(line));
+	}
+	free(line);
+}
+
+/* The files named: `-` reads names from stdin (once), a folder gives its *.c files. */
+void vt_expand_files(const char *const *in, size_t n, vt_strings *out, vt_findings *errs)
+{
+	bool read_stdin = false;
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(in[i], "-")) {
+			if (!read_stdin)
+				add_stdin(out);
+			read_stdin = true;
+		} else if (stat(in[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			add_folder(in[i], out, errs);
+		} else {
+			vec_push(out, xstrdup(in[i]));
+		}
+	}
+}
+
+/* ---- --remove-arg ----------------------------------------------------------------------- */
+
+static bool removed(const char *arg, char *const *patterns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(patterns[i]);
+
+		if (len && patterns[i][len - 1] == '*' ? !strncmp(arg, patterns[i], len - 1)
+						       : !strcmp(arg, patterns[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Drops each argument equal to a pattern, or starting with a `PREFIX*` pattern's prefix. */
+void vt_remove_args(vt_cmd *c, char *const *patterns, size_t n)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < c->args.len; i++) {
+		if (removed(c->args.data[i], patterns, n))
+			free(c->args.data[i]);
+		else
+			c->args.data[j++] = c->args.data[i];
+	}
+	c->args.len = j;
+}
+
+/* ---- errors a compile command caused ------------------------------------------------------ */
+
+static void append(vt_error *e, const char *fmt, const char *a, const char *b)
+{
+	char *more = xasprintf(fmt, a, b);
+	char *msg = xasprintf("%s%s", e->message, more);
+
+	free(more);
+	free(e->message);
+	e->message = msg;
+}
+
+/*
+ * Errors at no place in a file ("<built-in>", "<command line>") come from
+ * the compile command: they are put on the file and name where the command
+ * came from.  A missing include in a file that had no flags at all says
+ * that the file is in no compilation database.
+ */
+void vt_explain_errors(vt_findings *unit, const vt_cmd *c, bool no_flags)
+{
+	for (size_t i = 0; i < unit->errors.len; i++) {
+		vt_error *e = &unit->errors.data[i];
+
+		if (e->file[0] == '<' && strcmp(e->file, c->file)) {
+			free(e->file);
+			e->file = xstrdup(c->file);
+			e->line = e->col = 0;
+			if (c->origin)
+				append(e, " (in its compile command from %s%s)", c->origin, "");
+			else
+				append(e, " (in its compiler arguments%s%s)", "", "");
+		} else if (no_flags && strstr(e->message, "file not found")) {
+			append(e, "; %s is not in any compile database: give -p DIR, or its flags "
+			       "after --%s", c->file, "");
+			no_flags = false; /* once is enough */
+		}
+	}
+}
+
+/* ---- one report per finding ---------------------------------------------------------------- */
+
+typedef struct place {
+	int rule;
+	char *file; /* resolved */
+	unsigned line, col;
+	const char *message;
+} place;
+
+static bool same_place(const place *a, const place *b)
+{
+	return a->rule == b->rule && a->line == b->line && a->col == b->col &&
+	       !strcmp(a->file, b->file) && !strcmp(a->message, b->message);
+}
+
+static char *resolved(const char *file)
+{
+	char real[PATH_MAX];
+
+	return xstrdup(realpath(file, real) ? real : file);
+}
+
+/* Drops the findings that an earlier unit already reported at the same place; returns how many. */
+size_t vt_findings_unique(vt_findings *fs)
+{
+	VEC(place) seen = { 0 };
+	size_t j = 0, n = fs->items.len;
+
+	for (size_t i = 0; i < n; i++) {
+		vt_finding *f = &fs->items.data[i];
+		place p = { f->rule, resolved(f->loc.file), f->loc.line, f->loc.col, f->message };
+		bool dup = false;
+
+		for (size_t k = 0; k < seen.len && !dup; k++)
+			dup = same_place(&seen.data[k], &p);
+		if (dup) {
+			vt_findings one = { 0 };
+
+			free(p.file);
+			vec_push(&one.items, *f);
+			vt_findings_free(&one);
+		} else {
+			vec_push(&seen, p);
+			fs->items.data[j++] = *f;
+		}
+	}
+	fs->items.len = j;
+	for (size_t k = 0; k < seen.len; k++)
+		free(seen.data[k].file);
+	free(seen.data);
+	return n - j;
+}
+
+/* ---- the summary ----------------------------------------------------------------------------- */
+
+/* "3 findings (VT001 2, VT005 1) in 12 files; 1 file not analysed; 4 hidden by the baseline" */
+void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t failed, size_t hidden)
+{
+	size_t per[VT_NRULES] = { 0 }, total = 0;
+	bool first = true;
+
+	for (size_t i = 0; i < fs->items.len; i++)
+		if (!fs->items.data[i].suppressed) {
+			per[fs->items.data[i].rule]++;
+			total++;
+		}
+	fprintf(out, "%zu finding%s", total, total == 1 ? "" : "s");
+	for (int r = 0; r < VT_NRULES; r++)
+		if (per[r]) {
+			fprintf(out, "%s%s %zu", first ? " (" : ", ", vt_rules[r].id, per[r]);
+			first = false;
+		}
+	fprintf(out, "%s in %zu file%s", first ? "" : ")", files, files == 1 ? "" : "s");
+	if (failed)
+		fprintf(out, "; %zu file%s not analysed", failed, failed == 1 ? "" : "s");
+	if (hidden)
+		fprintf(out, "; %zu hidden by the baseline", hidden);
+	fputc('\n', out);
+}
