@@ -31,7 +31,7 @@ typedef struct reader {
 	bool ok;
 	bool root;                  /* "root": true */
 	bool has_skip;              /* its own "skip" replaces the inherited one */
-	bool level_set[VT_NRULES];  /* the rules it sets itself */
+	bool level_set[VT_MAX_RULES];  /* the rules it sets itself */
 } reader;
 
 /* The line where "key" first appears: cJSON keeps no positions. */
@@ -160,7 +160,7 @@ static void copy_strings(vt_strings *to, const vt_strings *from, const char *pre
  */
 static void inherit(vt_config *c, const reader *r, const vt_config *parent)
 {
-	for (int i = 0; i < VT_NRULES; i++)
+	for (int i = 0; i < vt_nrules; i++)
 		if (!r->level_set[i])
 			c->level[i] = parent->level[i];
 	if (!r->has_skip)

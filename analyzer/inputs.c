@@ -268,7 +268,7 @@ size_t vt_findings_unique(vt_findings *fs)
 /* "3 findings (VT001 2, VT005 1) in 12 files; 1 file not analysed; 4 hidden by the baseline" */
 void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t failed, size_t hidden)
 {
-	size_t per[VT_NRULES] = { 0 }, total = 0;
+	size_t per[VT_MAX_RULES] = { 0 }, total = 0;
 	bool first = true;
 
 	for (size_t i = 0; i < fs->items.len; i++)
@@ -277,9 +277,9 @@ void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t fai
 			total++;
 		}
 	fprintf(out, "%zu finding%s", total, total == 1 ? "" : "s");
-	for (int r = 0; r < VT_NRULES; r++)
+	for (int r = 0; r < vt_nrules; r++)
 		if (per[r]) {
-			fprintf(out, "%s%s %zu", first ? " (" : ", ", vt_rules[r].id, per[r]);
+			fprintf(out, "%s%s %zu", first ? " (" : ", ", vt_rules[r]->id, per[r]);
 			first = false;
 		}
 	fprintf(out, "%s in %zu file%s", first ? "" : ")", files, files == 1 ? "" : "s");
