@@ -162,7 +162,7 @@ static bool in_list(const vt_strings *l, const char *s)
 static bool surely_known(const char *a)
 {
 	static const char *const prefixes[] = { "-D", "-U", "-I", "-W", "-working-directory=", "-std=",
-						"-O", "-g", "-isystem", "-iquote", "-include" };
+						"-isystem", "-iquote", "-include" };
 
 	if (a[0] != '-')
 		return true;
@@ -216,9 +216,12 @@ static void ask_clang(vt_compdb *c, const vt_cmd *cmd)
 
 static void note_dropped(vt_compdb *c, const char *opt, const char *origin)
 {
-	if (c->notes)
+	if (c->notes && origin)
 		fprintf(c->notes, "%s: note: dropped '%s', an option clang does not know, "
-			"from every command that has it\n", origin ? origin : "vtlint", opt);
+			"from every command that has it\n", origin, opt);
+	else if (c->notes)
+		fprintf(c->notes, "vtlint: note: dropped '%s', an option clang does not know, "
+			"from the compiler arguments\n", opt);
 }
 
 /* Drops the options clang does not know from cmd, asking clang about new ones. */
