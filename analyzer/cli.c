@@ -1,29 +1,42 @@
 /*
- * cli.c: vtlint's command line (cli.md).  Where cli.md is silent it follows
- * clang-tidy: `FILE... -- ARGS`, -p, --extra-arg, --extra-arg-before (what
- * CMake's <LANG>_CLANG_TIDY hook may pass).
+ * cli.c: vtlint's command line (docs/usage.md).  It follows clang-tidy:
+ * `FILE... -- ARGS` (with `--`, no database), -p, --extra-arg,
+ * --extra-arg-before, --remove-arg, --header-filter, @FILE (what CMake's
+ * <LANG>_CLANG_TIDY hook and build systems pass).
  */
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "inputs.h"
 
 static const char usage_text[] =
 	"usage: vtlint [options] FILE... [-- COMPILER-ARGS...]\n"
 	"       vtlint [options] --all [-p DIR]\n"
 	"\n"
 	"Finds misuse of value tasks (vtask) in C; --list-rules names the rules.\n"
+	"A FILE may be @LIST (more arguments, one per line), - (file names on stdin)\n"
+	"or a folder (every *.c under it).\n"
 	"\n"
-	"  -p, --build-path DIR   read DIR/compile_commands.json (default: the nearest one\n"
-	"                         walking up from each file, also trying build/ beside each)\n"
-	"  --all                  every file of the compilation database\n"
+	"  -p, --build-path DIR   read DIR/compile_commands.json, or DIR if it is a JSON file\n"
+	"                         (default: the nearest one walking up from each file, also\n"
+	"                         trying build/ beside each)\n"
+	"  -- ARGS                no database: ARGS are every file's compiler arguments\n"
+	"  --all                  every C file of the compilation database\n"
 	"  --extra-arg ARG        add ARG to every compile command (repeatable)\n"
 	"  --extra-arg-before ARG put ARG first in every compile command (repeatable)\n"
+	"  --remove-arg ARG       remove ARG (or every PREFIX* argument) from every command\n"
+	"  --header-filter REGEX  also report findings in headers matching REGEX (default:\n"
+	"                         headers inside the source root)\n"
 	"  --format text|json|sarif  output format (default text)\n"
 	"  -o, --output FILE      write the report to FILE\n"
-	"  --srcroot DIR          SARIF: file URIs relative to DIR (default: $GITHUB_WORKSPACE,\n"
-	"                         else the current directory)\n"
+	"  --color auto|always|never  colour in text output (default auto: a terminal\n"
+	"                         and NO_COLOR unset)\n"
+	"  --srcroot DIR          the source root report paths and baselines are relative to\n"
+	"                         (default: $GITHUB_WORKSPACE, else the git work tree, else\n"
+	"                         the current directory)\n"
 	"  --enable LIST          only these rules (ids or names, comma-separated)\n"
 	"  --disable LIST         not these rules\n"
 	"  --config FILE          configuration (default: nearest .vtlint.json)\n"
@@ -37,7 +50,8 @@ static const char usage_text[] =
 	"  --explain ID           what a rule finds, why it matters, how to fix it\n"
 	"  --version, --help      what they say\n"
 	"\n"
-	"Exit status: 0 nothing found, 1 findings, 2 vtlint could not do what was asked.\n";
+	"Exit status: 0 nothing found, 1 findings (not counting rules at level note),\n"
+	"2 vtlint could not do what was asked.\n";
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
@@ -119,6 +133,28 @@ static const char *valued(const char *name, int argc, char **argv, int *i)
 	return NULL;
 }
 
+static enum vt_color parse_color(const char *c)
+{
+	if (!strcmp(c, "auto"))
+		return COLOR_AUTO;
+	if (!strcmp(c, "always"))
+		return COLOR_ALWAYS;
+	if (!strcmp(c, "never"))
+		return COLOR_NEVER;
+	usage_error("--color takes auto, always or never, not '%s'", c);
+}
+
+/* A bad REGEX is bad usage, said now rather than after the analysis. */
+static const char *parse_regex(const char *re)
+{
+	regex_t r;
+
+	if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB) != 0)
+		usage_error("--header-filter: '%s' is not a valid regular expression", re);
+	regfree(&r);
+	return re;
+}
+
 static bool flag(vt_options *o, const char *a)
 {
 	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -163,6 +199,12 @@ static bool option(vt_options *o, int argc, char **argv, int *i)
 		vec_push(&o->extra, xstrdup(v));
 	else if ((v = valued("--extra-arg-before", argc, argv, i)))
 		vec_push(&o->extra_before, xstrdup(v));
+	else if ((v = valued("--remove-arg", argc, argv, i)))
+		vec_push(&o->remove, xstrdup(v));
+	else if ((v = valued("--header-filter", argc, argv, i)))
+		o->header_filter = parse_regex(v);
+	else if ((v = valued("--color", argc, argv, i)))
+		o->color = parse_color(v);
 	else if ((v = valued("--enable", argc, argv, i)))
 		set_rules(o, v, true, true);
 	else if ((v = valued("--disable", argc, argv, i)))
@@ -190,6 +232,9 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 {
 	int i;
 
+	vt_expand_argv(argc, argv, &o->argv); /* @FILE */
+	argc = (int)o->argv.len;
+	argv = o->argv.data;
 	o->format = vt_format_lookup("text");
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
@@ -198,10 +243,9 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 		else if (!option(o, argc, argv, &i))
 			usage_error("unknown option '%s'", argv[i]);
 	}
+	o->dashdash = i < argc;
 	for (i++; i < argc; i++)
 		vec_push(&o->args, xstrdup(argv[i]));
-	if (!o->srcroot && getenv("GITHUB_WORKSPACE") && *getenv("GITHUB_WORKSPACE"))
-		o->srcroot = getenv("GITHUB_WORKSPACE"); /* what code scanning maps URIs against */
 	if (o->lsp && (o->files.len || o->all))
 		usage_error("%s", "--lsp takes no files: the editor names them");
 	if (!o->files.len && !o->all && !o->lsp)
@@ -210,16 +254,21 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 		usage_error("%s", "--all takes no files");
 }
 
+static void free_strings(void *data, size_t n)
+{
+	char **s = data;
+
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
 void vt_options_free(vt_options *o)
 {
-	for (size_t i = 0; i < o->args.len; i++)
-		free(o->args.data[i]);
-	for (size_t i = 0; i < o->extra.len; i++)
-		free(o->extra.data[i]);
-	for (size_t i = 0; i < o->extra_before.len; i++)
-		free(o->extra_before.data[i]);
-	free(o->args.data);
-	free(o->extra.data);
-	free(o->extra_before.data);
+	free_strings(o->args.data, o->args.len);
+	free_strings(o->extra.data, o->extra.len);
+	free_strings(o->extra_before.data, o->extra_before.len);
+	free_strings(o->remove.data, o->remove.len);
+	free_strings(o->argv.data, o->argv.len);
 	free(o->files.data);
 }

@@ -4,17 +4,24 @@
 
 #include "vtlint.h"
 
+enum vt_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
 typedef struct vt_options {
-	VEC(const char *) files;
+	vt_strings argv;             /* the command line with @FILE arguments read in */
+	VEC(const char *) files;     /* as named: `-` and folders are read by main.c */
 	VEC(char *) args;            /* after `--` */
+	bool dashdash;               /* `--` was given: no database, args for every file */
 	VEC(char *) extra;           /* --extra-arg: appended to every command */
 	VEC(char *) extra_before;    /* --extra-arg-before: prepended */
+	VEC(char *) remove;          /* --remove-arg: ARG or PREFIX* removed from every command */
+	const char *header_filter;   /* --header-filter REGEX, or NULL: headers in the source root */
+	enum vt_color color;         /* --color */
 	const vt_format *format;     /* --format: text unless said */
 	const char *output;
 	const char *build_path;      /* -p */
 	const char *config;          /* --config */
 	const char *baseline;        /* --baseline */
-	const char *srcroot;         /* --srcroot: SARIF URIs relative to it */
+	const char *srcroot;         /* --srcroot, else found (vt_source_root) */
 	bool all, quiet, lsp;
 	int jobs;
 	vt_run_opts run;             /* what every file is checked with */

@@ -143,6 +143,43 @@ void vt_expand_files(const char *const *in, size_t n, vt_strings *out, vt_findin
 	}
 }
 
+/* ---- each file's command ----------------------------------------------------------------- */
+
+bool vt_command_for(vt_compdb *db, const vt_cmd_opts *co, const char *file, vt_cmd *out,
+		    vt_findings *errs)
+{
+	bool ok = true;
+
+	if (co->dashdash)
+		vt_compdb_args(db, file, co->args, (int)co->nargs, out);
+	else
+		ok = vt_compdb_command(db, file, NULL, 0, out, errs);
+	if (ok)
+		vt_finish_command(co, out);
+	return ok;
+}
+
+void vt_finish_command(const vt_cmd_opts *co, vt_cmd *c)
+{
+	size_t n = co->nbefore;
+
+	for (size_t i = 0; i < co->nextra; i++)
+		vec_push(&c->args, xstrdup(co->extra[i]));
+	if (n) {
+		vec_reserve(&c->args, n);
+		memmove(c->args.data + n, c->args.data, c->args.len * sizeof *c->args.data);
+		for (size_t i = 0; i < n; i++)
+			c->args.data[i] = xstrdup(co->before[i]);
+		c->args.len += n;
+	}
+	vt_remove_args(c, co->remove, co->nremove);
+}
+
+bool vt_no_flags(const vt_cmd_opts *co, const vt_cmd *c)
+{
+	return !c->origin && !co->nargs && !co->nextra && !co->nbefore;
+}
+
 /* ---- --remove-arg ----------------------------------------------------------------------- */
 
 static bool removed(const char *arg, char *const *patterns, size_t n)

@@ -4,6 +4,26 @@
 
 #include "vtlint.h"
 
+/* How every file's command is made: what the command line says of flags. */
+typedef struct vt_cmd_opts {
+	bool dashdash;                   /* `--` given: no database, args for every file */
+	char *const *args;               /* after `--` */
+	char *const *extra, *const *before, *const *remove;
+	size_t nargs, nextra, nbefore, nremove;
+} vt_cmd_opts;
+
+/*
+ * file's command: the arguments after `--`, or its database's (compdb.c),
+ * then --extra-arg-before, --extra-arg and --remove-arg.  False (errors
+ * added) when its database could not be read.
+ */
+bool vt_command_for(vt_compdb *db, const vt_cmd_opts *co, const char *file, vt_cmd *out,
+		    vt_findings *errs);
+/* The command line's flags on a command (--all's, or vt_command_for's). */
+void vt_finish_command(const vt_cmd_opts *co, vt_cmd *c);
+/* No flags at all: no database listed the file, nothing after `--`, no --extra-arg. */
+bool vt_no_flags(const vt_cmd_opts *co, const vt_cmd *c);
+
 /* argv with @FILE arguments (before `--`) replaced by FILE's lines; exits 2 on an unreadable one. */
 void vt_expand_argv(int argc, char **argv, vt_strings *out);
 /* The files named: `-` reads names from stdin, a folder gives every *.c under it. */

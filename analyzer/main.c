@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "inputs.h"
 #include "lsp/lsp.h"
 
 /* Configurations read so far: each file's nearest .vtlint.json is read once. */
@@ -26,6 +27,7 @@ typedef struct configs {
 
 typedef struct job {
 	const vt_options *o;
+	vt_cmd_opts co;
 	vt_cmds *cmds;
 	vt_findings *results;  /* one per command */
 	int *status;
@@ -37,19 +39,12 @@ typedef struct job {
 
 /* ---- commands --------------------------------------------------------------------- */
 
-static void add_extra(const vt_options *o, vt_cmd *c)
+static vt_cmd_opts cmd_opts(const vt_options *o)
 {
-	for (size_t i = 0; i < o->extra.len; i++)
-		vec_push(&c->args, xstrdup(o->extra.data[i]));
-	if (o->extra_before.len) {
-		size_t n = o->extra_before.len;
-
-		vec_reserve(&c->args, n);
-		memmove(c->args.data + n, c->args.data, c->args.len * sizeof *c->args.data);
-		for (size_t i = 0; i < n; i++)
-			c->args.data[i] = xstrdup(o->extra_before.data[i]);
-		c->args.len += n;
-	}
+	return (vt_cmd_opts){ .dashdash = o->dashdash, .args = o->args.data, .nargs = o->args.len,
+			      .extra = o->extra.data, .nextra = o->extra.len,
+			      .before = o->extra_before.data, .nbefore = o->extra_before.len,
+			      .remove = o->remove.data, .nremove = o->remove.len };
 }
 
 /* The configuration for one file; NULL (error added once) when it is bad. */
@@ -99,26 +94,44 @@ static int configure(const vt_options *o, configs *cs, vt_cmds *cmds, vt_finding
 	return status;
 }
 
+/* The files named, read: `-` from stdin, folders walked; 2 when one could not be. */
+static int named_files(const vt_options *o, vt_strings *files, vt_findings *all, size_t *failed)
+{
+	size_t nerr = all->errors.len;
+
+	vt_expand_files(o->files.data, o->files.len, files, all);
+	*failed += all->errors.len - nerr;
+	return all->errors.len > nerr ? 2 : 0;
+}
+
 /* Every file's command; a file whose database could not be read gets status 2. */
-static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings *all)
+static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings *all,
+		   size_t *failed)
 {
 	vt_compdb *db = vt_compdb_new(o->build_path);
-	int status = 0;
+	vt_cmd_opts co = cmd_opts(o);
+	vt_strings files = { 0 };
+	int status = named_files(o, &files, all, failed);
 
+	if (o->quiet) /* the CMake hook's way: one line per finding, nothing else */
+		vt_compdb_notes(db, NULL);
 	if (o->all && !vt_compdb_all(db, cmds, all))
 		status = 2;
-	for (size_t i = 0; i < o->files.len; i++) {
+	for (size_t i = 0; i < cmds->len; i++)
+		vt_finish_command(&co, &cmds->data[i]);
+	for (size_t i = 0; i < files.len; i++) {
 		vt_cmd c = { 0 };
 
-		if (vt_compdb_command(db, o->files.data[i], o->args.data, (int)o->args.len, &c, all))
+		if (vt_command_for(db, &co, files.data[i], &c, all)) {
 			vec_push(cmds, c);
-		else {
+		} else {
 			vt_cmd_free(&c);
 			status = 2;
+			++*failed;
 		}
+		free(files.data[i]);
 	}
-	for (size_t i = 0; i < cmds->len; i++)
-		add_extra(o, &cmds->data[i]);
+	free(files.data);
 	vt_compdb_free(db);
 	return configure(o, cs, cmds, all) | status;
 }
@@ -127,7 +140,10 @@ static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings 
 
 static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 {
-	j->status[i] = vt_check_file(f, &j->cmds->data[i], &j->o->run, &j->results[i]);
+	const vt_cmd *c = &j->cmds->data[i];
+
+	j->status[i] = vt_check_file(f, c, &j->o->run, &j->results[i]);
+	vt_explain_errors(&j->results[i], c, vt_no_flags(&j->co, c));
 	vt_fingerprint_all(&j->results[i]);
 }
 
@@ -157,9 +173,9 @@ static void *worker(void *arg)
 }
 
 /* Runs the workers; appends every file's findings to all, in the files' order. */
-static int analyze_all(const vt_options *o, vt_cmds *cmds, vt_findings *all)
+static int analyze_all(const vt_options *o, vt_cmds *cmds, vt_findings *all, size_t *failed)
 {
-	job j = { .o = o, .cmds = cmds, .lock = PTHREAD_MUTEX_INITIALIZER,
+	job j = { .o = o, .co = cmd_opts(o), .cmds = cmds, .lock = PTHREAD_MUTEX_INITIALIZER,
 		  .progress = !o->quiet && cmds->len > 1 && isatty(STDERR_FILENO) };
 	int jobs = o->jobs < (int)cmds->len ? o->jobs : (int)cmds->len;
 	pthread_t *threads = xcalloc((size_t)jobs + 1, sizeof *threads);
@@ -178,6 +194,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, vt_findings *all)
 		fputs("\r\033[K", stderr); /* the report takes the line's place */
 	for (size_t i = 0; i < cmds->len; i++) {
 		worst = j.status[i] > worst ? j.status[i] : worst;
+		*failed += j.status[i] == 2;
 		vt_findings_move(all, &j.results[i]);
 	}
 	free(j.results);
@@ -202,11 +219,18 @@ static void print_errors(const vt_findings *fs)
 	}
 }
 
+static bool colored(const vt_options *o)
+{
+	if (o->color != COLOR_AUTO)
+		return o->color == COLOR_ALWAYS;
+	return !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
 /* The report, to -o FILE or stdout; 2 when it could not be written. */
-static int write_report(const vt_options *o, const vt_findings *fs)
+static int write_report(const vt_options *o, const vt_findings *fs, const char *srcroot)
 {
 	FILE *out = o->output ? fopen(o->output, "w") : stdout;
-	vt_report_opts ro = { .srcroot = o->srcroot };
+	vt_report_opts ro = { .srcroot = srcroot };
 	int failed;
 
 	if (!out) {
@@ -214,7 +238,7 @@ static int write_report(const vt_options *o, const vt_findings *fs)
 		return 2;
 	}
 	if (!strcmp(o->format->name, "text"))
-		ro.color = ro.show_source = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		ro.color = ro.show_source = colored(o);
 	failed = o->format->write(out, fs, &ro) != 0;
 	failed |= out == stdout ? fflush(out) != 0 : fclose(out) != 0;
 	if (failed)
@@ -230,24 +254,74 @@ static void free_cmds(vt_cmds *cmds)
 	free(cmds->data);
 }
 
-static int apply_baseline(const char *path, vt_findings *all)
+/* Drops what the baseline has (*hidden: how many); 2 when it could not be read. */
+static int apply_baseline(const char *path, vt_findings *all, const char *srcroot, size_t *hidden)
 {
 	vt_baseline *b = vt_baseline_load(path, all);
 
 	if (!b)
 		return 2;
-	vt_baseline_filter(b, all);
+	*hidden = vt_baseline_filter_at(b, all, srcroot);
 	vt_baseline_free(b);
 	return 0;
 }
 
-static size_t reported(const vt_findings *fs)
+/* Findings that fail the run: reported, and not at level note. */
+static size_t failing(const vt_findings *fs)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < fs->items.len; i++)
-		n += !fs->items.data[i].suppressed;
+		n += !fs->items.data[i].suppressed && fs->items.data[i].level != LEVEL_NOTE;
 	return n;
+}
+
+/* --srcroot, $GITHUB_WORKSPACE, the git work tree of the files (or the database), the cwd. */
+static char *source_root(const vt_options *o, const vt_cmds *cmds)
+{
+	const char *near = cmds->len ? cmds->data[0].path : o->build_path;
+
+	return vt_source_root(o->srcroot, near ? near : ".");
+}
+
+static int serve(vt_options *o)
+{
+	vt_cmd_opts co = cmd_opts(o);
+	int status = vt_lsp_serve(STDIN_FILENO, STDOUT_FILENO, &co, &o->run);
+
+	vt_options_free(o);
+	return status;
+}
+
+static void free_configs(configs *cs)
+{
+	for (size_t i = 0; i < cs->loaded.len; i++)
+		vt_config_free(cs->loaded.data[i]);
+	free(cs->loaded.data);
+	vt_config_free(cs->fallback);
+}
+
+/* Output, summary and exit status, once every file was analysed. */
+static int finish(const vt_options *o, const vt_cmds *cmds, vt_findings *all, int status,
+		  size_t failed)
+{
+	char *srcroot = source_root(o, cmds);
+	size_t hidden = 0;
+
+	vt_findings_unique(all);
+	if (o->baseline && apply_baseline(o->baseline, all, srcroot, &hidden) != 0)
+		status = 2;
+	if (write_report(o, all, srcroot) != 0)
+		status = 2;
+	if (!strcmp(o->format->name, "text") || o->output)
+		print_errors(all);
+	fflush(stdout); /* the summary comes after the report, also on a terminal */
+	if (!o->quiet)
+		vt_print_summary(stderr, all, cmds->len, failed, hidden);
+	if (status < 2 && failing(all))
+		status = 1;
+	free(srcroot);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -255,37 +329,20 @@ int main(int argc, char **argv)
 	vt_options o = { 0 };
 	vt_findings all = { 0 };
 	vt_cmds cmds = { 0 };
-	configs cs = { .fallback = vt_config_default() };
+	configs cs = { 0 };
+	size_t failed = 0;
 	int status, worst;
 
 	vt_parse_args(&o, argc, argv);
-	if (o.lsp) {
-		status = vt_lsp_serve(STDIN_FILENO, STDOUT_FILENO, o.args.data, (int)o.args.len);
-		vt_config_free(cs.fallback);
-		vt_options_free(&o);
-		return status;
-	}
-	status = prepare(&o, &cs, &cmds, &all);
-	worst = analyze_all(&o, &cmds, &all);
-	status = worst > status ? worst : status;
-	if (o.baseline && apply_baseline(o.baseline, &all) != 0)
-		status = 2;
-	if (write_report(&o, &all) != 0)
-		status = 2;
-	if (!strcmp(o.format->name, "text") || o.output)
-		print_errors(&all);
-	fflush(stdout); /* the summary comes after the report, also on a terminal */
-	if (!o.quiet)
-		fprintf(stderr, "%zu finding%s in %zu file%s\n", reported(&all),
-			reported(&all) == 1 ? "" : "s", cmds.len, cmds.len == 1 ? "" : "s");
-	if (status < 2 && reported(&all))
-		status = 1;
+	if (o.lsp)
+		return serve(&o);
+	cs.fallback = vt_config_default();
+	status = prepare(&o, &cs, &cmds, &all, &failed);
+	worst = analyze_all(&o, &cmds, &all, &failed);
+	status = finish(&o, &cmds, &all, worst > status ? worst : status, failed);
 	vt_findings_free(&all);
 	free_cmds(&cmds);
-	for (size_t i = 0; i < cs.loaded.len; i++)
-		vt_config_free(cs.loaded.data[i]);
-	free(cs.loaded.data);
-	vt_config_free(cs.fallback);
+	free_configs(&cs);
 	vt_options_free(&o);
 	return status;
 }

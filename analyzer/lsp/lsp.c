@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lsp.h"
 #include "lsp_int.h"
@@ -54,8 +55,8 @@ typedef struct entry {
 typedef struct server {
 	lsp_reader in;
 	int out;
-	char *const *fallback;
-	int nfallback;
+	const vt_cmd_opts *co;      /* the command line's flags: each file's command as in CI */
+	const vt_run_opts *run;     /* and its --enable, --disable, --show-suppressed */
 	vt_session *session;
 	VEC(doc *) docs;
 	VEC(entry) batch;
@@ -172,8 +173,9 @@ static void log_errors(server *s, vt_findings *errs)
 /*
  * The compile command and configuration, found afresh (on open and save)
  * since a long-lived server must see compile_commands.json and .vtlint.json
- * change.  A database or configuration that cannot be read is logged and
- * the command line's fallbacks are used.
+ * change.  The command is the one `vtlint FILE` would use (same flags, same
+ * notes on stderr); a database or configuration that cannot be read is
+ * logged and the file gets no database flags.
  */
 static void configure(server *s, doc *d, const char *path)
 {
@@ -183,9 +185,12 @@ static void configure(server *s, doc *d, const char *path)
 
 	vt_cmd_free(&d->cmd);
 	d->cmd = (vt_cmd){ 0 };
-	if (!vt_compdb_command(db, path, s->fallback, s->nfallback, &d->cmd, &errs)) {
+	if (!vt_command_for(db, s->co, path, &d->cmd, &errs)) {
 		log_errors(s, &errs);
-		vt_clean_args(s->fallback, s->nfallback, d->cmd.path, NULL, &d->cmd);
+		vt_cmd_free(&d->cmd);
+		d->cmd = (vt_cmd){ 0 };
+		vt_compdb_args(db, path, NULL, 0, &d->cmd);
+		vt_finish_command(s->co, &d->cmd);
 	}
 	vt_compdb_free(db);
 	vt_config_free(d->config);
@@ -269,17 +274,36 @@ static cJSON *diagnostic(const doc *d, unsigned line, unsigned col, int severity
 	return g;
 }
 
+/* The rule's page on this machine (installed, else in the source tree), as a URI; NULL: none. */
+static char *rule_page(const char *id)
+{
+	static const char *const dirs[] = { VT_RULE_DOCS_INSTALLED, VT_RULE_DOCS_SOURCE };
+
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		char *path = xasprintf("%s/%s.md", dirs[i], id);
+
+		if (access(path, R_OK) == 0) {
+			char *uri = lsp_path_to_uri(path);
+
+			free(path);
+			return uri;
+		}
+		free(path);
+	}
+	return NULL;
+}
+
 static cJSON *finding_json(const doc *d, const vt_finding *f)
 {
 	static const int severity[] = { [LEVEL_NOTE] = 3, [LEVEL_WARNING] = 2, [LEVEL_ERROR] = 1 };
 	cJSON *g = diagnostic(d, f->loc.line, f->loc.col,
 			      severity[f->level] ? severity[f->level] : 2, f->message);
 	cJSON *rel = cJSON_AddArrayToObject(g, "relatedInformation");
-	char *href = xasprintf("https://github.com/vtlint/vtlint/blob/main/docs/rules/%s.md",
-			       vt_rules[f->rule]->id);
+	char *href = rule_page(vt_rules[f->rule]->id);
 
 	cJSON_AddStringToObject(g, "code", vt_rules[f->rule]->id);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(g, "codeDescription"), "href", href);
+	if (href)
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(g, "codeDescription"), "href", href);
 	free(href);
 	for (size_t i = 0; i < f->notes.len; i++) {
 		cJSON *r = cJSON_CreateObject();
@@ -339,7 +363,6 @@ static void publish(server *s, const doc *d, const vt_findings *fs)
 /* The unsaved text through the command line's pipeline. */
 static void analyse(server *s, doc *d)
 {
-	vt_run_opts o = { 0 };
 	vt_findings fs = { 0 };
 	double t0 = now_ms();
 
@@ -349,7 +372,7 @@ static void analyse(server *s, doc *d)
 		return;
 	}
 	d->cmd.config = d->config;
-	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, &o, &fs);
+	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, s->run, &fs);
 	publish(s, d, &fs);
 	fprintf(stderr, "vtlint --lsp: %s: %zu finding%s, %zu error%s, %.0f ms\n", d->cmd.path,
 		fs.items.len, fs.items.len == 1 ? "" : "s", fs.errors.len,
@@ -734,10 +757,10 @@ static void cleanup(server *s)
 	vt_session_free(s->session);
 }
 
-int vt_lsp_serve(int in_fd, int out_fd, char *const *fallback_args, int nargs)
+int vt_lsp_serve(int in_fd, int out_fd, const vt_cmd_opts *co, const vt_run_opts *run)
 {
-	server s = { .in = { .fd = in_fd }, .out = out_fd, .fallback = fallback_args,
-		     .nfallback = nargs, .debounce = DEBOUNCE_MS };
+	server s = { .in = { .fd = in_fd }, .out = out_fd, .co = co, .run = run,
+		     .debounce = DEBOUNCE_MS };
 	const char *env = getenv("VTLINT_LSP_DEBOUNCE_MS");
 	int status;
 

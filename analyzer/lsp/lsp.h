@@ -2,13 +2,15 @@
 #ifndef VTLINT_LSP_H
 #define VTLINT_LSP_H
 
+#include "../inputs.h"
+
 /*
  * Serves LSP (JSON-RPC with Content-Length framing) reading in_fd and
- * writing out_fd until the client sends `exit` or closes in_fd.  Files
- * outside any compilation database are analysed with fallback_args (the
- * arguments after `--`).  Returns the process exit status: 0 when `exit`
- * came after `shutdown`, 1 otherwise.
+ * writing out_fd until the client sends `exit` or closes in_fd.  Each file
+ * gets the command and the rule settings the command line would give it
+ * (co, run).  Returns the process exit status: 0 when `exit` came after
+ * `shutdown`, 1 otherwise.
  */
-int vt_lsp_serve(int in_fd, int out_fd, char *const *fallback_args, int nargs);
+int vt_lsp_serve(int in_fd, int out_fd, const vt_cmd_opts *co, const vt_run_opts *run);
 
 #endif /* VTLINT_LSP_H */

@@ -45,8 +45,14 @@ run "$DATA/missing.c" "$DATA/double.c" -- -I"$INC"
 check "missing file exits 2" test $rc -eq 2
 check "missing file named" has "$err" "missing.c: error: cannot open"
 check "other file still analysed" has "$out" "double.c:7:9"
-run "$DATA" -- -I"$INC";                   check "directory exits 2" test $rc -eq 2
-check "directory named" has "$err" "is a directory"
+run "$DATA" -- -I"$INC"
+check "a folder: every *.c under it (one does not parse: exit 2)" test $rc -eq 2
+check "a folder: its files analysed" has "$out" "double.c:7:9"
+check "a folder: its broken file named" has "$err" "broken.c:"
+mkdir -p "$WORK/empty"
+run "$WORK/empty" -- -I"$INC"
+check "an empty folder is an error" test $rc -eq 2
+check "an empty folder named" has "$err" "empty: error: no \*.c file in this folder"
 run "$DATA/broken.c" "$DATA/double.c" -- -I"$INC"
 check "broken exits 2" test $rc -eq 2
 check "compiler error shown" has "$err" "broken.c:3:"

@@ -28,11 +28,13 @@ bad() {
 	failed=1
 }
 
-# sarif NAME WANT-STATUS CHECK-OPTIONS -- VTLINT-ARGS...: from the current directory
+# sarif NAME WANT-STATUS CHECK-OPTIONS -- VTLINT-ARGS...: from the current directory,
+# which is the source root (check_sarif opens relative URIs from there)
 sarif() {
 	name=$1 want=$2 opts=$3
 	shift 4
-	"$vtlint" --quiet --format sarif -o "$work/$name.sarif" "$@" 2>"$work/$name.stderr"
+	"$vtlint" --quiet --srcroot "$PWD" --format sarif -o "$work/$name.sarif" "$@" \
+		2>"$work/$name.stderr"
 	status=$?
 	[ "$status" = "$want" ] || bad "$name: vtlint exited $status, not $want"
 	[ -s "$work/$name.sarif" ] || { bad "$name: no report"; return; }
