@@ -72,7 +72,12 @@ static const char *file_name_of(unit *u, CXFile file)
 	for (size_t i = 0; i < u->names.len; i++)
 		if (clang_File_isEqual(u->names.data[i].file, file))
 			return u->names.data[i].name;
-	s = clang_getFileName(file);
+	/* a header: by its real path, the same from every unit whatever its -working-directory */
+	s = clang_File_tryGetRealPathName(file);
+	if (!*clang_getCString(s)) {
+		clang_disposeString(s);
+		s = clang_getFileName(file);
+	}
 	n = (file_name){ .file = file, .name = xstrdup(clang_getCString(s)) };
 	clang_disposeString(s);
 	vec_push(&u->names, n);
@@ -104,7 +109,7 @@ static void analyze_fn(unit *u, size_t i)
 	vt_findings scratch = { 0 };
 	vt_func *fn;
 	fn_rec *rec = &u->fns.data[i];
-	bool in_main = rec->in_main;
+	bool in_main = rec->in_main || u->opts->headers;
 
 	rec->state = FN_BUSY;
 	fn = vt_lower(&u->env, rec->def); /* may analyse callees: u->fns is stable */
@@ -219,7 +224,7 @@ static void analyze_with_memo(unit *u, vt_memo *m, const char *text, size_t len)
 static void analyze_main_fns(unit *u)
 {
 	for (size_t i = 0; i < u->fns.len; i++)
-		if (u->fns.data[i].in_main && u->fns.data[i].state == FN_TODO)
+		if ((u->fns.data[i].in_main || u->opts->headers) && u->fns.data[i].state == FN_TODO)
 			analyze_fn(u, i);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "inputs.h"
 
@@ -247,6 +248,76 @@ void vt_explain_errors(vt_findings *unit, const vt_cmd *c, bool no_flags)
 	}
 }
 
+static char *resolved(const char *file)
+{
+	char real[PATH_MAX];
+
+	return xstrdup(realpath(file, real) ? real : file);
+}
+
+/* ---- headers -------------------------------------------------------------------------------- */
+
+typedef struct header_rule {
+	const char *main_path, *srcroot;
+	const regex_t *re;
+} header_rule;
+
+static bool inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || (n == 1 && dir[0] == '/'));
+}
+
+static bool unwanted_header(vt_finding *f, void *arg)
+{
+	const header_rule *h = arg;
+	char *real = resolved(f->loc.file);
+	bool drop = false;
+
+	if (strcmp(real, h->main_path))
+		drop = h->re ? regexec(h->re, real, 0, NULL, 0) != 0 : !inside(real, h->srcroot);
+	free(real);
+	return drop;
+}
+
+void vt_filter_headers(vt_findings *fs, const char *main_path, const char *srcroot,
+		       const regex_t *re)
+{
+	char *main_real = resolved(main_path);
+	header_rule h = { main_real, srcroot, re };
+
+	vt_findings_drop(fs, unwanted_header, &h);
+	free(main_real);
+}
+
+static void display(const char **file, const char *cwd)
+{
+	size_t n = strlen(cwd);
+
+	if ((*file)[0] == '/' && !strncmp(*file, cwd, n) && (*file)[n] == '/') {
+		char *rel = xstrdup(*file + n + 1);
+
+		free((char *)*file);
+		*file = rel;
+	}
+}
+
+void vt_display_paths(vt_findings *fs)
+{
+	char cwd[PATH_MAX];
+
+	if (!getcwd(cwd, sizeof cwd))
+		return;
+	for (size_t i = 0; i < fs->items.len; i++) {
+		vt_finding *f = &fs->items.data[i];
+
+		display(&f->loc.file, cwd);
+		for (size_t k = 0; k < f->notes.len; k++)
+			display(&f->notes.data[k].loc.file, cwd);
+	}
+}
+
 /* ---- one report per finding ---------------------------------------------------------------- */
 
 typedef struct place {
@@ -260,13 +331,6 @@ static bool same_place(const place *a, const place *b)
 {
 	return a->rule == b->rule && a->line == b->line && a->col == b->col &&
 	       !strcmp(a->file, b->file) && !strcmp(a->message, b->message);
-}
-
-static char *resolved(const char *file)
-{
-	char real[PATH_MAX];
-
-	return xstrdup(realpath(file, real) ? real : file);
 }
 
 /* Drops the findings that an earlier unit already reported at the same place; returns how many. */

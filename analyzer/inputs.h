@@ -2,6 +2,8 @@
 #ifndef VTLINT_INPUTS_H
 #define VTLINT_INPUTS_H
 
+#include <regex.h>
+
 #include "vtlint.h"
 
 /* How every file's command is made: what the command line says of flags. */
@@ -32,6 +34,14 @@ void vt_expand_files(const char *const *in, size_t n, vt_strings *out, vt_findin
 void vt_remove_args(vt_cmd *c, char *const *patterns, size_t n);
 /* Compiler errors a command caused name the file and the command's origin. */
 void vt_explain_errors(vt_findings *unit, const vt_cmd *c, bool no_flags);
+/*
+ * Keeps, of the findings in headers (files other than main_path), those
+ * whose header matches re, or with re NULL lies inside srcroot.
+ */
+void vt_filter_headers(vt_findings *fs, const char *main_path, const char *srcroot,
+		       const regex_t *re);
+/* Absolute paths inside the current folder made relative to it, as a compiler shows them. */
+void vt_display_paths(vt_findings *fs);
 /* Drops the findings already reported at the same place (headers, files listed twice). */
 size_t vt_findings_unique(vt_findings *fs);
 void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t failed, size_t hidden);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <regex.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ typedef struct configs {
 typedef struct job {
 	const vt_options *o;
 	vt_cmd_opts co;
+	const char *srcroot;   /* headers inside it are reported (without --header-filter) */
+	const regex_t *header_filter;
 	vt_cmds *cmds;
 	vt_findings *results;  /* one per command */
 	int *status;
@@ -143,6 +146,8 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 	const vt_cmd *c = &j->cmds->data[i];
 
 	j->status[i] = vt_check_file(f, c, &j->o->run, &j->results[i]);
+	vt_filter_headers(&j->results[i], c->path, j->srcroot, j->header_filter);
+	vt_display_paths(&j->results[i]);
 	vt_explain_errors(&j->results[i], c, vt_no_flags(&j->co, c));
 	vt_fingerprint_all(&j->results[i]);
 }
@@ -173,9 +178,11 @@ static void *worker(void *arg)
 }
 
 /* Runs the workers; appends every file's findings to all, in the files' order. */
-static int analyze_all(const vt_options *o, vt_cmds *cmds, vt_findings *all, size_t *failed)
+static int analyze_all(const vt_options *o, vt_cmds *cmds, const char *srcroot,
+		       const regex_t *header_filter, vt_findings *all, size_t *failed)
 {
 	job j = { .o = o, .co = cmd_opts(o), .cmds = cmds, .lock = PTHREAD_MUTEX_INITIALIZER,
+		  .srcroot = srcroot, .header_filter = header_filter,
 		  .progress = !o->quiet && cmds->len > 1 && isatty(STDERR_FILENO) };
 	int jobs = o->jobs < (int)cmds->len ? o->jobs : (int)cmds->len;
 	pthread_t *threads = xcalloc((size_t)jobs + 1, sizeof *threads);
@@ -302,10 +309,9 @@ static void free_configs(configs *cs)
 }
 
 /* Output, summary and exit status, once every file was analysed. */
-static int finish(const vt_options *o, const vt_cmds *cmds, vt_findings *all, int status,
-		  size_t failed)
+static int finish(const vt_options *o, const vt_cmds *cmds, const char *srcroot,
+		  vt_findings *all, int status, size_t failed)
 {
-	char *srcroot = source_root(o, cmds);
 	size_t hidden = 0;
 
 	vt_findings_unique(all);
@@ -320,8 +326,23 @@ static int finish(const vt_options *o, const vt_cmds *cmds, vt_findings *all, in
 		vt_print_summary(stderr, all, cmds->len, failed, hidden);
 	if (status < 2 && failing(all))
 		status = 1;
-	free(srcroot);
 	return status;
+}
+
+/* Analyses the commands: headers reported as --header-filter or the source root say. */
+static int analyze(vt_options *o, vt_cmds *cmds, const char *srcroot, vt_findings *all,
+		   size_t *failed)
+{
+	regex_t re;
+	int worst;
+
+	o->run.headers = true;
+	if (o->header_filter && regcomp(&re, o->header_filter, REG_EXTENDED | REG_NOSUB) != 0)
+		fatal("--header-filter: bad regular expression"); /* cli.c checked it */
+	worst = analyze_all(o, cmds, srcroot, o->header_filter ? &re : NULL, all, failed);
+	if (o->header_filter)
+		regfree(&re);
+	return worst;
 }
 
 int main(int argc, char **argv)
@@ -332,14 +353,17 @@ int main(int argc, char **argv)
 	configs cs = { 0 };
 	size_t failed = 0;
 	int status, worst;
+	char *srcroot;
 
 	vt_parse_args(&o, argc, argv);
 	if (o.lsp)
 		return serve(&o);
 	cs.fallback = vt_config_default();
 	status = prepare(&o, &cs, &cmds, &all, &failed);
-	worst = analyze_all(&o, &cmds, &all, &failed);
-	status = finish(&o, &cmds, &all, worst > status ? worst : status, failed);
+	srcroot = source_root(&o, &cmds);
+	worst = analyze(&o, &cmds, srcroot, &all, &failed);
+	status = finish(&o, &cmds, srcroot, &all, worst > status ? worst : status, failed);
+	free(srcroot);
 	vt_findings_free(&all);
 	free_cmds(&cmds);
 	free_configs(&cs);

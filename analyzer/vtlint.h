@@ -421,6 +421,7 @@ typedef struct vt_unit_opts {
 	vt_flow_opts flow;
 	FILE *dump_cfg;          /* when set, each function's CFG is printed there */
 	bool parse_only;         /* benchmarks: parse and report errors, analyse nothing */
+	bool headers;            /* also report in functions defined in (non-system) headers */
 } vt_unit_opts;
 
 struct vt_frontend;
@@ -454,6 +455,7 @@ typedef struct vt_run_opts {
 	int8_t rule_override[VT_MAX_RULES]; /* --enable 1, --disable -1, 0: the configuration's */
 	bool show_suppressed;               /* keep NOLINT'd findings, marked */
 	bool parse_only;                    /* benchmarks: parse and report errors only */
+	bool headers;                       /* also findings in headers' functions (the caller filters) */
 	FILE *dump_cfg;                     /* --dump-cfg: each function's CFG there */
 } vt_run_opts;
 
