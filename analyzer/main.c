@@ -308,6 +308,21 @@ static void free_configs(configs *cs)
 	vt_config_free(cs->fallback);
 }
 
+/* Files analysed: a file compiled with two sets of flags counts once. */
+static size_t distinct_files(const vt_cmds *cmds)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cmds->len; i++) {
+		bool again = false;
+
+		for (size_t k = 0; k < i && !again; k++)
+			again = !strcmp(cmds->data[k].path, cmds->data[i].path);
+		n += !again;
+	}
+	return n;
+}
+
 /* Output, summary and exit status, once every file was analysed. */
 static int finish(const vt_options *o, const vt_cmds *cmds, const char *srcroot,
 		  vt_findings *all, int status, size_t failed)
@@ -323,7 +338,7 @@ static int finish(const vt_options *o, const vt_cmds *cmds, const char *srcroot,
 		print_errors(all);
 	fflush(stdout); /* the summary comes after the report, also on a terminal */
 	if (!o->quiet)
-		vt_print_summary(stderr, all, cmds->len, failed, hidden);
+		vt_print_summary(stderr, all, distinct_files(cmds), failed, hidden);
 	if (status < 2 && failing(all))
 		status = 1;
 	return status;
