@@ -116,7 +116,7 @@ static int compiler_words(char *const *in, int n, const char *file)
  * the compiler itself, the output options and the source file (vtlint names
  * it separately), and tolerant of gcc's own warning flags.
  */
-void vt_clean_args(char *const *in, int n, const char *file, const char *dir, vt_cmd *out)
+static void clean_args(char *const *in, int n, const char *file, const char *dir, vt_cmd *out)
 {
 	int i = compiler_words(in, n, file);
 
@@ -594,7 +594,7 @@ static void from_entry(vt_compdb *c, const db_ent *db, const entry *e, vt_cmd *o
 {
 	free(out->origin);
 	out->origin = shown(db->json);
-	vt_clean_args(e->argv.data, (int)e->argv.len, e->path, e->dir, out);
+	clean_args(e->argv.data, (int)e->argv.len, e->path, e->dir, out);
 	drop_unknown(c, out);
 }
 
@@ -605,19 +605,17 @@ void vt_compdb_args(vt_compdb *c, const char *file, char *const *args, int n, vt
 
 	out->file = xstrdup(file);
 	out->path = xstrdup(realpath(file, abs) ? abs : file);
-	vt_clean_args(args, n, out->path, NULL, out);
+	clean_args(args, n, out->path, NULL, out);
 	drop_unknown(c, out);
 }
 
 /*
- * The command for one file named by the user: the arguments after `--` when
- * there are some, else its database's.  Returns false (errors added) when
- * its database could not be read.  A file its database does not list gets
- * the command of the nearest file it lists (with a note); with no database
- * at all, no arguments.
+ * The command for one file named by the user, from its database.  Returns
+ * false (errors added) when its database could not be read.  A file its
+ * database does not list gets the command of the nearest file it lists
+ * (with a note); with no database at all, no arguments.
  */
-bool vt_compdb_command(vt_compdb *c, const char *file, char *const *fallback, int nfallback,
-		       vt_cmd *out, vt_findings *errs)
+bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings *errs)
 {
 	char abs[PATH_MAX];
 	size_t nerr = errs->errors.len;
@@ -625,10 +623,6 @@ bool vt_compdb_command(vt_compdb *c, const char *file, char *const *fallback, in
 	bool exact = false;
 	db_ent *db;
 
-	if (nfallback > 0) { /* arguments after `--`: no database, as in clang-tidy */
-		vt_compdb_args(c, file, fallback, nfallback, out);
-		return true;
-	}
 	out->file = xstrdup(file);
 	out->path = xstrdup(realpath(file, abs) ? abs : file);
 	db = realpath(file, abs) ? database_for(c, abs, errs) : NULL;
@@ -637,8 +631,7 @@ bool vt_compdb_command(vt_compdb *c, const char *file, char *const *fallback, in
 	if (db)
 		e = pick(db, abs, &exact);
 	if (!e) {
-		vt_clean_args(fallback, nfallback, out->path, NULL, out);
-		drop_unknown(c, out);
+		clean_args(NULL, 0, out->path, NULL, out);
 		return true;
 	}
 	from_entry(c, db, e, out);

@@ -154,7 +154,7 @@ bool vt_command_for(vt_compdb *db, const vt_cmd_opts *co, const char *file, vt_c
 	if (co->dashdash)
 		vt_compdb_args(db, file, co->args, (int)co->nargs, out);
 	else
-		ok = vt_compdb_command(db, file, NULL, 0, out, errs);
+		ok = vt_compdb_command(db, file, out, errs);
 	if (ok)
 		vt_finish_command(co, out);
 	return ok;

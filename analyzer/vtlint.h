@@ -402,14 +402,13 @@ typedef struct vt_compdb vt_compdb;
 
 vt_compdb *vt_compdb_new(const char *build_path); /* NULL: discover per file */
 void vt_compdb_free(vt_compdb *c);
-bool vt_compdb_command(vt_compdb *c, const char *file, char *const *fallback, int nfallback,
-		       vt_cmd *out, vt_findings *errs);
+/* From its database (the nearest listed file's flags when unlisted); false: unreadable. */
+bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings *errs);
 bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs);
 /* `--`: these arguments for file, no database read. */
 void vt_compdb_args(vt_compdb *c, const char *file, char *const *args, int n, vt_cmd *out);
 /* Where the notes on dropped options and unlisted files go (default stderr; NULL: nowhere). */
 void vt_compdb_notes(vt_compdb *c, FILE *to);
-void vt_clean_args(char *const *in, int n, const char *file, const char *dir, vt_cmd *out);
 void vt_cmd_free(vt_cmd *c);
 
 /* ---- frontend.c, session.c: units through libclang ----------------------------- */
