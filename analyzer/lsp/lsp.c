@@ -373,6 +373,7 @@ static void analyse(server *s, doc *d)
 	}
 	d->cmd.config = d->config;
 	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, s->run, &fs);
+	vt_explain_errors(&fs, &d->cmd, vt_no_flags(s->co, &d->cmd)); /* as the command line says them */
 	publish(s, d, &fs);
 	fprintf(stderr, "vtlint --lsp: %s: %zu finding%s, %zu error%s, %.0f ms\n", d->cmd.path,
 		fs.items.len, fs.items.len == 1 ? "" : "s", fs.errors.len,
