@@ -291,11 +291,34 @@ void vt_filter_headers(vt_findings *fs, const char *main_path, const char *srcro
 	free(main_real);
 }
 
-static void display(const char **file, const char *cwd)
+bool vt_suppress_headers(vt_findings *fs, const char *main_name, bool keep)
+{
+	vt_strings done = { 0 };
+	bool ok = true;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		const char *file = fs->items.data[i].loc.file;
+		bool seen = !strcmp(file, main_name);
+
+		for (size_t k = 0; k < done.len && !seen; k++)
+			seen = !strcmp(done.data[k], file);
+		if (!seen)
+			vec_push(&done, xstrdup(file));
+	}
+	for (size_t k = 0; k < done.len; k++) {
+		ok &= vt_suppress(done.data[k], done.data[k], fs, keep);
+		free(done.data[k]);
+	}
+	free(done.data);
+	return ok;
+}
+
+static void display(const char **file, const char *cwd, const char *main_name)
 {
 	size_t n = strlen(cwd);
 
-	if ((*file)[0] == '/' && !strncmp(*file, cwd, n) && (*file)[n] == '/') {
+	if ((*file)[0] == '/' && strcmp(*file, main_name) && !strncmp(*file, cwd, n) &&
+	    (*file)[n] == '/') {
 		char *rel = xstrdup(*file + n + 1);
 
 		free((char *)*file);
@@ -303,7 +326,7 @@ static void display(const char **file, const char *cwd)
 	}
 }
 
-void vt_display_paths(vt_findings *fs)
+void vt_display_paths(vt_findings *fs, const char *main_name)
 {
 	char cwd[PATH_MAX];
 
@@ -312,9 +335,9 @@ void vt_display_paths(vt_findings *fs)
 	for (size_t i = 0; i < fs->items.len; i++) {
 		vt_finding *f = &fs->items.data[i];
 
-		display(&f->loc.file, cwd);
+		display(&f->loc.file, cwd, main_name);
 		for (size_t k = 0; k < f->notes.len; k++)
-			display(&f->notes.data[k].loc.file, cwd);
+			display(&f->notes.data[k].loc.file, cwd, main_name);
 	}
 }
 

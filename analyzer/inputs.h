@@ -40,8 +40,10 @@ void vt_explain_errors(vt_findings *unit, const vt_cmd *c, bool no_flags);
  */
 void vt_filter_headers(vt_findings *fs, const char *main_path, const char *srcroot,
 		       const regex_t *re);
-/* Absolute paths inside the current folder made relative to it, as a compiler shows them. */
-void vt_display_paths(vt_findings *fs);
+/* NOLINT comments of the headers findings are in (the main file's are the pipeline's). */
+bool vt_suppress_headers(vt_findings *fs, const char *main_name, bool keep);
+/* Headers' absolute paths inside the current folder made relative to it (the main file stays as named). */
+void vt_display_paths(vt_findings *fs, const char *main_name);
 /* Drops the findings already reported at the same place (headers, files listed twice). */
 size_t vt_findings_unique(vt_findings *fs);
 void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t failed, size_t hidden);

@@ -147,7 +147,9 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 
 	j->status[i] = vt_check_file(f, c, &j->o->run, &j->results[i]);
 	vt_filter_headers(&j->results[i], c->path, j->srcroot, j->header_filter);
-	vt_display_paths(&j->results[i]);
+	vt_display_paths(&j->results[i], c->file);
+	if (!vt_suppress_headers(&j->results[i], c->file, j->o->run.show_suppressed))
+		j->status[i] = 2;
 	vt_explain_errors(&j->results[i], c, vt_no_flags(&j->co, c));
 	vt_fingerprint_all(&j->results[i]);
 }

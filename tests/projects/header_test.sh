@@ -37,6 +37,14 @@ check "JSON: once" test "$(count "$out" '"rule"')" -eq 1
 run --header-filter 'nomatch' -p build --all
 check "--header-filter that does not match: no finding" test $rc -eq 0
 
+# A NOLINT comment in the header silences it, for every file that includes it.
+sed -i 's|return vtask_await(v, 0);|return vtask_await(v, 0); // NOLINT(VT001)|' include/helpers.h
+run -p build --all
+check "NOLINT in the header" test $rc -eq 0 -a -z "$out"
+run --show-suppressed --format json -p build --all
+check "--show-suppressed keeps it once, marked" test "$(count "$out" '"suppressed":[[:space:]]*true')" -eq 1
+sed -i 's| // NOLINT(VT001)||' include/helpers.h
+
 # A header outside the source root (a vendored SDK): silent by default.
 O=$WORK/sdk; mkdir -p "$O"
 mv "$P/include/helpers.h" "$O/"
