@@ -17,7 +17,6 @@
 
 #include "vtlint.h"
 
-#define INFORMATION_URI "https://github.com/vtlint/vtlint"
 #define SRCROOT "%SRCROOT%"
 
 /* A file the report names: its URI, and its text, read once for all its results. */
@@ -342,7 +341,8 @@ static cJSON *driver(void)
 	cJSON_AddStringToObject(d, "name", "vtlint");
 	cJSON_AddStringToObject(d, "version", VTLINT_VERSION);
 	cJSON_AddStringToObject(d, "semanticVersion", VTLINT_VERSION);
-	cJSON_AddStringToObject(d, "informationUri", INFORMATION_URI);
+	if (*VT_INFORMATION_URI) /* a real home page, or none: never an invented one */
+		cJSON_AddStringToObject(d, "informationUri", VT_INFORMATION_URI);
 	rules = cJSON_AddArrayToObject(d, "rules");
 	for (int i = 0; i < vt_nrules; i++)
 		cJSON_AddItemToArray(rules, rule_descriptor(i));
