@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps test-deps build run test test-plain test-asan bench clean
+.PHONY: all deps test-deps build run test test-plain test-asan bench fuzz clean
 
 all: build
 
@@ -52,6 +52,17 @@ test-asan: deps test-deps
 
 bench: build
 	@sh bench/analyzer/run.sh $(BUILD)
+	@/usr/bin/python3 bench/differential/growth.py $(BUILD)
+
+# Differential fuzzing: N generated programs per seed, vtlint against the
+# runtime's checked mode; stops at the first difference and saves it reduced
+# under FUZZ_OUT.  A seed nobody chose: the default is the clock.
+SEEDS    ?= $(shell date +%s)
+N        ?= 10000
+FUZZ_OUT ?= $(CURDIR)/fuzz-out
+fuzz: build test-deps
+	@/usr/bin/python3 tests/differential/difftest.py fuzz --build $(BUILD) \
+		--seeds "$(SEEDS)" -n $(N) --jobs $(JOBS) --out $(FUZZ_OUT) $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

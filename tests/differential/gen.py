@@ -1,0 +1,543 @@
+#!/usr/bin/python3
+"""Random vtask programs for differential testing (Csmith/YARPGen style).
+
+A program is a few *units*; each unit is an entry function `uN_f(b0, b1, b2,
+h, s)` plus its helpers.  main() runs every unit for every input (the b's
+and h are bits, s is 0..3) in a fiber of a fresh loop, or only the unit and
+input given as argv[1] argv[2].  h is only passed to helpers that branch on
+it, since vtlint does not carry a caller's facts into a callee.  Every branch condition is an input parameter, a
+`case` of s, or a counted loop, so the paths vtlint's rules allow are exactly
+the executions main() makes (rules.md, "facts about values").
+
+Why the programs look the way they do:
+- Each vtask local has one *kind*, so that whether an operation is complete
+  is the same for vtlint and for the runtime at every use:
+    S  vtask_from_result/from_error here: known completed, and complete;
+    S2 made in a helper (mk, store-new): complete, but vtlint must not assume
+       it, so S2 is never get_result'ed unguarded;
+    P  vtask_from_task(vt_task_new()): never completes (get_result is VT003
+       on both sides), never awaited;
+    H  pending until hfire(): the only kind handed to a waiter fiber (VT002);
+       the body awaits it only as (hfire(), vtask_await(h, NULL)).
+- Every consuming or inspecting statement is one line, so that a fault on a
+  branch the run did not take still shares its line with the one it took.
+- Loop bodies only assign fresh operations to variables declared outside the
+  loop: then the state after one iteration and after two is the same, and
+  two iterations (what the program runs) show every fault that the rules'
+  "one or more iterations" show.
+- Place groups (lines of a helper and of its calls; the waiter and the
+  hand-offs) tell the oracle which runtime line stands for which vtlint line.
+"""
+import argparse
+import random
+import sys
+
+NBITS = 3            # inputs: bits b0..b2, h, and s in 0..3: 64 runs per unit
+NINPUTS = (1 << (NBITS + 1)) * 4
+
+# Features behind flags: what the analyzer or runtime may not have yet.
+FLAGS = {
+    "zero": False,       # VTASK_COMPLETED / {0} locals
+    "ptr": False,        # per-path local vtask * pointers
+    "constfacts": False, # while loops whose first test rests on `int i = 0;`
+    "retconst": False,   # a helper's return constant guarding a consumption
+    "recursion": True,   # a recursive helper that only inspects its parameter
+    "orfacts": True,     # a test of b && b' whose false side is needed later
+}
+
+PRELUDE = r"""#include <vtask.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* H operations: pending until hfire() completes them all. */
+static vt_loop *g_loop;
+static vt_task *g_h[4096];
+static int g_nh;
+static inline vt_task *hreg(vt_task *t)
+{
+	if (g_nh == 4096)
+		abort();
+	g_h[g_nh++] = vt_task_retain(t);
+	return t;
+}
+static void hfire(void)
+{
+	for (int i = 0; i < g_nh; i++) {
+		vt_task_complete(g_h[i], NULL);
+		vt_task_release(g_h[i]);
+	}
+	g_nh = 0;
+}
+struct box { vtask t; int n; };
+/* A planted store ran: VT004 is static only, so this is how the oracle
+   knows which planted stores are on a path (dead code draws no finding). */
+static inline void seen(int line)
+{
+	fprintf(stderr, "difftest: store at %d\n", line);
+}
+#define VT_AWAIT(x) ((void)vtask_await((x), NULL))
+#define VT_DROP(x) vt_task_release(vtask_as_task(x))
+"""
+
+
+class Groups:
+    """Union-find over (unit-relative) line numbers."""
+    def __init__(self):
+        self.p = {}
+
+    def find(self, x):
+        while self.p.get(x, x) != x:
+            x = self.p[x]
+        return x
+
+    def union(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.p[max(a, b)] = min(a, b)
+
+
+class Var:
+    def __init__(self, name, kind, loop):
+        self.name, self.kind, self.loop = name, kind, loop
+
+
+class Unit:
+    def __init__(self, idx, rng, size, flags):
+        self.i, self.r, self.size, self.flags = idx, rng, size, flags
+        self.lines = []          # (indent, text)
+        self.groups = Groups()
+        self.stores = []         # line indices of planted VT004 stores
+        self.calls = {}          # helper name -> list of call line indices
+        self.ranges = {}         # helper name -> (first, last) line index
+        self.labels = 0
+        self.budget = size
+        self.vars = []
+        self.nvar = 0
+
+    # ---- emission ----
+    def emit(self, depth, text):
+        self.lines.append((depth, text))
+        return len(self.lines) - 1
+
+    def p(self, x):
+        return f"u{self.i}_{x}"
+
+    def call(self, helper, depth, text):
+        ln = self.emit(depth, text)
+        self.calls.setdefault(helper, []).append(ln)
+        return ln
+
+    # ---- expressions ----
+    def bit(self):
+        return f"b{self.r.randrange(NBITS)}"
+
+    def cond(self):
+        r = self.r.random()
+        if r < 0.45:
+            return self.bit()
+        if r < 0.6:
+            return "!" + self.bit()
+        if r < 0.7:
+            return f"s == {self.r.randrange(4)}"
+        if r < 0.75:
+            return f"s != {self.r.randrange(4)}"
+        if r < 0.87:
+            return f"{self.bit()} && {self.bit()}"
+        return f"{self.bit()} || !{self.bit()}"
+
+    def fresh(self, kind):
+        if kind == "S":
+            if self.r.random() < 0.8:
+                return f"vtask_from_result((void *){self.r.randrange(1, 9)})"
+            return f"vtask_from_error({self.r.randrange(1, 30)})"
+        if kind == "S2":
+            return None      # made by a helper: see make_s2
+        if kind == "P":
+            return "vtask_from_task(vt_task_new())"
+        return "vtask_from_task(hreg(vt_task_new()))"
+
+    def consume_expr(self, v):
+        """An int expression consuming v, on one line."""
+        n, k = v.name, v.kind
+        if k == "H":
+            return f"(hfire(), vtask_await({n}, NULL))"
+        forms = ["as"]
+        if k in ("S", "S2"):
+            forms += ["await", "await"]
+        if k in ("S", "P"):
+            forms += ["get"]
+        forms += ["guard"]
+        f = self.r.choice(forms)
+        if f == "await":
+            return f"vtask_await({n}, NULL)"
+        if f == "get":
+            return f"vtask_get_result({n}, NULL)"
+        if f == "as":
+            return f"(vt_task_release(vtask_as_task({n})), 0)"
+        return (f"(vtask_is_completed({n}) ? vtask_get_result({n}, NULL) : "
+                f"(vt_task_release(vtask_as_task({n})), 0))")
+
+    def consume_stmt(self, v, depth):
+        n = v.name
+        r = self.r.random()
+        if v.kind == "H":
+            return self.emit(depth, f"(void){self.consume_expr(v)};")
+        if v.kind in ("S", "S2") and r < 0.12:
+            return self.emit(depth, f"VT_AWAIT({n});")
+        if r < 0.22:
+            return self.emit(depth, f"VT_DROP({n});")
+        if r < 0.3:
+            return self.emit(depth, f"({{ int r_ = {self.consume_expr(v)}; (void)r_; }});")
+        if v.kind in ("S", "P") and r < 0.4:
+            return self.emit(depth, f"if (vtask_is_completed({n})) (void)vtask_get_result({n}, NULL); "
+                                    f"else vt_task_release(vtask_as_task({n}));")
+        return self.emit(depth, f"(void){self.consume_expr(v)};")
+
+    # ---- variables ----
+    def new_var(self, kind, loop, depth, decl=True):
+        v = Var(f"v{self.nvar}", kind, loop)
+        self.nvar += 1
+        self.assign(v, depth, decl=True)
+        return v
+
+    def assign(self, v, depth, decl=False):
+        t = "vtask " if decl else ""
+        if v.kind == "S2":
+            if decl or self.r.random() < 0.6:
+                return self.call("mk", depth, f"{t}{v.name} = {self.p('mk')}();")
+            return self.call("hn", depth, f"{self.p('hn')}(&{v.name});")
+        if v.kind == "H" and not decl and self.r.random() < 0.5:
+            return self.handoff(v, depth, fresh=True)
+        return self.emit(depth, f"{t}{v.name} = {self.fresh(v.kind)};")
+
+    def handoff(self, v, depth, fresh):
+        new = f"{v.name} = {self.fresh('H')}; " if fresh else ""
+        ln = self.emit(depth, f"{new}vt_spawn(g_loop, {self.p('waiter')}, &{v.name}); vt_yield();")
+        self.handoffs.append(ln)
+        return ln
+
+    def pick(self, pred=lambda v: True):
+        c = [v for v in self.vars if pred(v)]
+        return self.r.choice(c) if c else None
+
+    # ---- statements ----
+    def stmt(self, depth, loop, in_loop, in_switch):
+        self.budget -= 1
+        r = self.r.random()
+        v = self.pick()
+        if r < 0.22 and v:
+            self.consume_stmt(v, depth)
+        elif r < 0.3 and v:
+            self.assign(v, depth)
+        elif r < 0.36:
+            a = self.pick(lambda x: x.loop == loop and x.kind != "H")
+            b = a and self.pick(lambda x: x.kind == a.kind and x is not a)
+            if a and b:
+                self.emit(depth, f"{a.name} = {b.name};")
+        elif r < 0.42 and v and v.kind != "H":
+            self.cond_consume(v, depth)
+        elif r < 0.5 and v and v.kind != "H":
+            self.helper_call(v, depth)
+        elif r < 0.53 and v and v.kind == "H":
+            self.handoff(v, depth, fresh=False)
+        elif r < 0.56:
+            self.store(depth)
+        elif r < 0.68 and depth < self.maxdepth:
+            self.if_stmt(depth, loop, in_loop, in_switch)
+        elif r < 0.74 and depth < self.maxdepth:
+            self.switch_stmt(depth, loop, in_loop)
+        elif r < 0.82 and depth < self.maxdepth:
+            self.loop_stmt(depth, loop)
+        elif r < 0.86 and in_loop:
+            self.emit(depth, f"if ({self.cond()}) {self.r.choice(['break', 'continue'])};")
+        elif r < 0.88:
+            self.early_return(depth)
+        elif r < 0.93 and depth < self.maxdepth:
+            self.block(depth, loop, in_loop, in_switch)
+        else:
+            self.scoped_op(depth, loop, in_loop)
+
+    def cond_consume(self, v, depth):
+        w = self.pick(lambda x: x.kind != "H")
+        r = self.r.random()
+        if r < 0.4:
+            self.emit(depth, f"(void)({self.cond()} ? {self.consume_expr(v)} : {self.consume_expr(w)});")
+        elif r < 0.7:
+            self.emit(depth, f"(void)({self.bit()} && {self.consume_expr(v)});")
+        else:
+            self.emit(depth, f"(void)({self.bit()} || {self.consume_expr(v)});")
+
+    def helper_call(self, v, depth):
+        r = self.r.random()
+        n = v.name
+        if r < 0.3:
+            self.call("hc", depth, f"{self.p('hc')}({n}, h);")
+        elif r < 0.5:
+            self.call("hi", depth, f"(void){self.p('hi')}({n});")
+        elif r < 0.75:
+            self.call("hp", depth, f"{self.p('hp')}(&{n}, h);")
+        elif r < 0.85:
+            self.call("hpi", depth, f"(void){self.p('hpi')}(&{n});")
+        elif self.flags["recursion"]:
+            self.call("hr", depth, f"(void){self.p('hr')}({n}, {self.r.randrange(3)});")
+        else:
+            self.call("hi", depth, f"(void){self.p('hi')}({n});")
+
+    def store(self, depth):
+        op = f"vtask_from_result((void *){self.r.randrange(1, 9)})"
+        if self.r.random() < 0.5:
+            ln = self.emit(depth, f"{{ struct box bx = {{ .n = 1 }}; bx.t = {op}; VT_DROP(bx.t); seen(__LINE__); }}")
+        else:
+            ln = self.emit(depth, f"{{ vtask arr[2] = {{ {{0}} }}; arr[1] = {op}; (void)vtask_await(arr[1], NULL); seen(__LINE__); }}")
+        self.stores.append(ln)
+
+    def early_return(self, depth):
+        self.emit(depth, f"if ({self.cond()}) {{")
+        for v in self.vars:
+            if self.r.random() < 0.75:
+                self.consume_stmt(v, depth + 1)
+        self.emit(depth + 1, "return;")
+        self.emit(depth, "}")
+
+    def body(self, depth, loop, in_loop, in_switch, n):
+        """A statement list, with forward gotos within it."""
+        label = None
+        for _ in range(n):
+            if self.budget <= 0:
+                break
+            if label is None and self.r.random() < 0.08:
+                label = self.p(f"L{self.labels}")
+                self.labels += 1
+                self.emit(depth, f"if ({self.cond()}) goto {label};")
+                continue
+            self.stmt(depth, loop, in_loop, in_switch)
+            if label and self.r.random() < 0.4:
+                self.emit(depth, f"{label}:;")
+                label = None
+        if label:
+            self.emit(depth, f"{label}:;")
+
+    def close(self, start, depth):
+        """The locals declared since `start` leave scope: consume most."""
+        for v in self.vars[start:]:
+            if self.r.random() < 0.8:
+                self.consume_stmt(v, depth)
+        del self.vars[start:]
+
+    def block(self, depth, loop, in_loop, in_switch):
+        self.emit(depth, "{")
+        start = len(self.vars)
+        if self.r.random() < 0.6:
+            self.vars.append(self.new_var(self.kind(), loop, depth + 1))
+        self.body(depth + 1, loop, in_loop, in_switch, self.r.randrange(1, 4))
+        self.close(start, depth + 1)
+        self.emit(depth, "}")
+
+    def scoped_op(self, depth, loop, in_loop=False):
+        """A block with a local made, used and (mostly) consumed."""
+        self.emit(depth, "{")
+        start = len(self.vars)
+        v = self.new_var(self.kind(), loop, depth + 1)
+        self.vars.append(v)
+        if self.r.random() < 0.5 and v.kind != "H":
+            w = Var(f"v{self.nvar}", v.kind, loop)
+            self.nvar += 1
+            self.emit(depth + 1, f"vtask {w.name} = {v.name};")
+            self.vars.append(w)
+        self.body(depth + 1, loop, in_loop, False, self.r.randrange(0, 2))
+        self.close(start, depth + 1)
+        self.emit(depth, "}")
+
+    def if_stmt(self, depth, loop, in_loop, in_switch):
+        self.emit(depth, f"if ({self.cond()}) {{")
+        self.body(depth + 1, loop, in_loop, in_switch, self.r.randrange(1, 4))
+        if self.r.random() < 0.5:
+            self.emit(depth, "} else {")
+            self.body(depth + 1, loop, in_loop, in_switch, self.r.randrange(1, 4))
+        self.emit(depth, "}")
+
+    def switch_stmt(self, depth, loop, in_loop):
+        self.emit(depth, "switch (s) {")
+        cases = sorted(self.r.sample(range(4), self.r.randrange(1, 4)))
+        for c in cases:
+            self.emit(depth, f"case {c}:")
+            self.body(depth + 1, loop, in_loop, True, self.r.randrange(0, 3))
+            if self.r.random() < 0.6:
+                self.emit(depth + 1, "break;")
+        if self.r.random() < 0.7:
+            self.emit(depth, "default:")
+            self.body(depth + 1, loop, in_loop, True, self.r.randrange(0, 3))
+            self.emit(depth + 1, "break;")
+        self.emit(depth, "}")
+
+    def loop_stmt(self, depth, loop):
+        nl = loop + 1
+        r = self.r.random()
+        i = f"i{self.labels}"
+        self.labels += 1
+        if r < 0.5:
+            self.emit(depth, f"for (int {i} = 0; {i} < 2; {i}++) {{")
+            self.body(depth + 1, nl, True, False, self.r.randrange(1, 4))
+            self.emit(depth, "}")
+        elif r < 0.8:
+            self.emit(depth, f"{{ int {i} = 0; do {{")
+            self.body(depth + 1, nl, True, False, self.r.randrange(1, 4))
+            self.emit(depth, f"}} while (++{i} < 2); }}")
+        else:
+            lab = self.p(f"L{self.labels}")
+            self.labels += 1
+            self.emit(depth, f"{{ int {i} = 0;")
+            self.emit(depth, f"{lab}:;")
+            self.body(depth + 1, nl, False, False, self.r.randrange(1, 4))
+            self.emit(depth, f"if ({i}++ < 1) goto {lab}; }}")
+
+    def kind(self):
+        return self.r.choice(["S", "S", "S2", "P", "H"])
+
+    # ---- helpers ----
+    def helpers(self):
+        """Helper definitions: (name, lines).  Their whole text is one place
+        group with their calls: the runtime reports inside, vtlint at the
+        call."""
+        p, r = self.p, self.r
+        form = ("if (vtask_is_completed(t)) (void)vtask_get_result(t, NULL); "
+                "else vt_task_release(vtask_as_task(t));")
+        pform = form.replace("(t)", "(*p)").replace("(t,", "(*p,")
+        # hc consumes its parameter once on every path; on b's path it also
+        # inspects it, before (clean) or after (VT001 inside) the consumption.
+        if r.random() < 0.5:
+            hc = ["\tif (b)", "\t\t(void)vtask_is_completed(t);", f"\t{form}"]
+        else:
+            hc = [f"\t{form}", "\tif (b)", "\t\t(void)vtask_is_completed(t);"]
+        return [
+            ("mk", [f"static vtask {p('mk')}(void)",
+                    "{", f"\treturn vtask_from_result((void *){r.randrange(1, 9)});", "}"]),
+            ("hn", [f"static void {p('hn')}(vtask *p)",
+                    "{", "\t*p = vtask_from_result((void *)7);", "}"]),
+            ("hc", [f"static void {p('hc')}(vtask t, int b)", "{"] + hc + ["}"]),
+            ("hi", [f"static int {p('hi')}(vtask t)",
+                    "{", "\treturn vtask_is_completed(t);", "}"]),
+            ("hp", [f"static void {p('hp')}(vtask *p, int b)",
+                    "{", "\tif (b) {", f"\t\t{pform}", "\t}", "}"]),
+            ("hpi", [f"static int {p('hpi')}(vtask *p)",
+                     "{", "\treturn vtask_is_completed_successfully(*p);", "}"]),
+            ("hr", [f"static int {p('hr')}(vtask t, int n)",
+                    "{", "\tif (n <= 0)", "\t\treturn vtask_is_completed(t);",
+                    f"\treturn {p('hr')}(t, n - 1);", "}"]),
+            # The fiber a vtask is handed to: it awaits it.
+            ("waiter", [f"static void {p('waiter')}(void *a)",
+                        "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);", "}"]),
+        ]
+
+    def generate(self):
+        self.handoffs = []
+        self.maxdepth = self.r.randrange(2, 5)
+        self.emit(0, f"static void {self.p('f')}(int b0, int b1, int b2, int h, int s)")
+        self.emit(0, "{")
+        for _ in range(self.r.randrange(2, 5)):
+            self.vars.append(self.new_var(self.kind(), 0, 1))
+        self.body(1, 0, False, False, 10 ** 9)
+        self.close(0, 1)
+        self.emit(0, "}")
+        body = self.lines
+        self.lines = []
+        for name, text in self.helpers():
+            if name not in self.calls and not (name == "waiter" and self.handoffs):
+                continue
+            first = len(self.lines)
+            self.lines += [(0, t) for t in text]
+            self.ranges[name] = (first, len(self.lines) - 1)
+        off = len(self.lines)
+        self.lines += body
+        for k in self.calls:
+            self.calls[k] = [c + off for c in self.calls[k]]
+        self.stores = [x + off for x in self.stores]
+        self.handoffs = [x + off for x in self.handoffs]
+        self.calls["waiter"] = self.handoffs
+        self.emit(0, f"static void {self.p('run')}(void *a)")
+        self.emit(0, "{")
+        self.emit(1, "const int *in = a;")
+        self.emit(1, f"{self.p('f')}(in[0], in[1], in[2], in[3], in[4]);")
+        self.emit(1, "hfire();")
+        self.emit(0, "}")
+        self.emit(0, "")
+        # Place groups: a helper's lines with its calls' lines.
+        for name, (a, b) in self.ranges.items():
+            for x in range(a, b + 1):
+                self.groups.union(a, x)
+            for c in self.calls.get(name, []):
+                self.groups.union(a, c)
+
+
+def program(seed, units, size, flags):
+    """The program of the given unit numbers of `seed`, and its meta: per
+    unit its line range, its place groups (line -> representative line) and
+    the lines where it planted a VT004 store."""
+    out = PRELUDE.split("\n")
+    metas = []
+    for u in units:
+        un = Unit(u, random.Random(f"{seed}:{u}"), size, flags)
+        un.generate()
+        base = len(out) + 1          # 1-based line of the unit's first line
+        out += ["\t" * d + t for d, t in un.lines]
+        g = {base + x: base + un.groups.find(x) for x in range(len(un.lines))}
+        metas.append({"unit": u, "first": base, "last": base + len(un.lines) - 1,
+                      "groups": g, "stores": [base + x for x in un.stores]})
+    out += main_text(units)
+    return "\n".join(out) + "\n", {"seed": str(seed), "units": metas, "inputs": NINPUTS,
+                                   "size": size}
+
+
+def main_text(units):
+    runs = ", ".join(f"u{u}_run" for u in units)
+    n = len(units)
+    return [
+        f"static void (*const runs[])(void *) = {{ {runs} }};",
+        "",
+        "/* argv: [UNIT [INPUT]] (UNIT: index in runs[]); an input's bits are",
+        "   b0, b1, b2, h, and the bits above them s. */",
+        "int main(int argc, char **argv)",
+        "{",
+        f"\tint u0 = 0, u1 = {n}, m0 = 0, m1 = {NINPUTS};",
+        "\tif (argc > 1) { u0 = atoi(argv[1]); u1 = u0 + 1; }",
+        "\tif (argc > 2) { m0 = atoi(argv[2]); m1 = m0 + 1; }",
+        "\tfor (int u = u0; u < u1; u++)",
+        "\t\tfor (int m = m0; m < m1; m++) {",
+        f"\t\t\tint in[5] = {{ m & 1, (m >> 1) & 1, (m >> 2) & 1, (m >> 3) & 1, m >> 4 }};",
+        "\t\t\tg_loop = vt_loop_new();",
+        "\t\t\tvt_spawn(g_loop, runs[u], in);",
+        "\t\t\tvt_loop_run(g_loop);",
+        "\t\t\tvt_loop_free(g_loop);",
+        "\t\t}",
+        "\treturn 0;",
+        "}",
+    ]
+
+
+def parse_flags(enable, disable=""):
+    flags = dict(FLAGS)
+    for spec, on in ((enable, True), (disable, False)):
+        for f in filter(None, spec.split(",")):
+            if f not in flags:
+                raise SystemExit(f"gen.py: unknown flag '{f}' (known: {', '.join(FLAGS)})")
+            flags[f] = on
+    return flags
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("seed")
+    ap.add_argument("--units", default="1", help="unit numbers: N (0..N-1) or a,b,c")
+    ap.add_argument("--size", type=int, default=25, help="statements per unit")
+    ap.add_argument("--enable", default="", help="comma-separated flags: " + ",".join(FLAGS))
+    ap.add_argument("--disable", default="", help="comma-separated flags to turn off")
+    a = ap.parse_args()
+    units = ([int(x) for x in a.units.split(",")] if "," in a.units
+             else list(range(int(a.units))))
+    text, _ = program(a.seed, units, a.size, parse_flags(a.enable, a.disable))
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
