@@ -445,6 +445,8 @@ def main():
         p.add_argument("--reduce-timeout", type=int, default=30, help="seconds per C-Vise test")
         p.add_argument("--cvise-budget", type=int, default=600, help="seconds for all of C-Vise")
         p.add_argument("--no-cvise", action="store_true")
+        p.add_argument("--describe", type=int, default=10,
+                       help="differing programs written out and explained (batch)")
     common(sub.add_parser("selftest"))
     p = sub.add_parser("interesting")
     common(p)
@@ -463,7 +465,11 @@ def main():
     if not bad:
         return 0
     out = os.path.abspath(a.out)
-    for seed, units, d in bad[:1] if a.cmd == "fuzz" else bad:
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "differences.json"), "w") as f:
+        json.dump([{"seed": s, "units": u, "diff": d} for s, u, d in bad], f, indent=1)
+    print(f"difftest: every difference listed in {out}/differences.json")
+    for seed, units, d in bad[:1] if a.cmd == "fuzz" else bad[:a.describe]:
         if isinstance(d, str):
             print(f"difftest: seed {seed} units {units[0]}..{units[-1]}: invalid: {d}")
             continue

@@ -37,8 +37,8 @@ NINPUTS = (1 << (NBITS + 1)) * 4
 
 # Features behind flags: what the analyzer or runtime may not have yet.
 FLAGS = {
-    "zero": False,       # VTASK_COMPLETED / {0} locals
-    "ptr": False,        # per-path local vtask * pointers
+    "zero": True,        # the zero vtask: {0} locals, (vtask){0} assignments
+    "ptr": False,        # per-path local vtask * pointers (vtlint: not yet)
     "constfacts": False, # while loops whose first test rests on `int i = 0;`
     "retconst": False,   # a helper's return constant guarding a consumption
     "recursion": True,   # a recursive helper that only inspects its parameter
@@ -77,6 +77,7 @@ static inline void seen(int line)
 	fprintf(stderr, "difftest: store at %d\n", line);
 }
 #define VT_AWAIT(x) ((void)vtask_await((x), NULL))
+#define VTASK_ZERO ((vtask){0})
 #define VT_DROP(x) vt_task_release(vtask_as_task(x))
 """
 
@@ -100,6 +101,7 @@ class Groups:
 class Var:
     def __init__(self, name, kind, loop):
         self.name, self.kind, self.loop = name, kind, loop
+        self.ptr = None      # for (*pN): the pointer's name
 
 
 class Unit:
@@ -138,10 +140,12 @@ class Unit:
             return self.bit()
         if r < 0.6:
             return "!" + self.bit()
+        # Tests of s name 0..2 only: s == 3 stands for every other value,
+        # the one vtlint must also consider.
         if r < 0.7:
-            return f"s == {self.r.randrange(4)}"
+            return f"s == {self.r.randrange(3)}"
         if r < 0.75:
-            return f"s != {self.r.randrange(4)}"
+            return f"s != {self.r.randrange(3)}"
         if not self.flags["orfacts"]:
             return self.bit()
         if r < 0.87:
@@ -205,6 +209,11 @@ class Unit:
 
     def assign(self, v, depth, decl=False):
         t = "vtask " if decl else ""
+        if self.flags["zero"] and self.r.random() < 0.15:
+            # The zero vtask: complete, nothing behind it, fine to drop.
+            if decl:
+                return self.emit(depth, f"vtask {v.name} = {self.r.choice(['{0}', 'VTASK_ZERO'])};")
+            return self.emit(depth, f"{v.name} = VTASK_ZERO;")
         if v.kind == "S2":
             if decl or self.r.random() < 0.6:
                 return self.call("mk", depth, f"{t}{v.name} = {self.p('mk')}();")
@@ -228,13 +237,18 @@ class Unit:
         self.budget -= 1
         r = self.r.random()
         v = self.pick()
+        if v and v.ptr and r >= 0.22:
+            if r < 0.3:
+                self.repoint(v, depth)
+                return
+            v = self.pick(lambda x: not x.ptr)
         if r < 0.22 and v:
             self.consume_stmt(v, depth)
         elif r < 0.3 and v:
             self.assign(v, depth)
         elif r < 0.36:
-            a = self.pick(lambda x: x.loop == loop and x.kind != "H")
-            b = a and self.pick(lambda x: x.kind == a.kind and x is not a)
+            a = self.pick(lambda x: x.loop == loop and x.kind != "H" and not x.ptr)
+            b = a and self.pick(lambda x: x.kind == a.kind and x is not a and not x.ptr)
             if a and b:
                 self.emit(depth, f"{a.name} = {b.name};")
         elif r < 0.42 and v and v.kind != "H":
@@ -281,6 +295,9 @@ class Unit:
             self.call("hp", depth, f"{self.p('hp')}(&{n}, h);")
         elif r < 0.85:
             self.call("hpi", depth, f"(void){self.p('hpi')}(&{n});")
+        elif self.flags["retconst"] and r < 0.92:
+            # hrc returns 1 exactly where it consumed *p.
+            self.call("hrc", depth, f"if (!{self.p('hrc')}(&{n}, h)) (void){self.consume_expr(v)};")
         elif self.flags["recursion"]:
             self.call("hr", depth, f"(void){self.p('hr')}({n}, {self.r.randrange(3)});")
         else:
@@ -361,7 +378,7 @@ class Unit:
 
     def switch_stmt(self, depth, loop, in_loop):
         self.emit(depth, "switch (s) {")
-        cases = sorted(self.r.sample(range(4), self.r.randrange(1, 4)))
+        cases = sorted(self.r.sample(range(3), self.r.randrange(1, 4)))
         for c in cases:
             self.emit(depth, f"case {c}:")
             self.body(depth + 1, loop, in_loop, True, self.r.randrange(0, 3))
@@ -378,7 +395,14 @@ class Unit:
         r = self.r.random()
         i = f"i{self.labels}"
         self.labels += 1
-        if r < 0.5:
+        if self.flags["constfacts"] and r < 0.2:
+            # Runs because `int i = 0;` is a fact when `i < 2` is first
+            # tested; no break/continue, which would skip the increment.
+            self.emit(depth, f"{{ int {i} = 0; while ({i} < 2) {{")
+            self.body(depth + 1, nl, False, False, self.r.randrange(1, 4))
+            self.emit(depth + 1, f"{i}++;")
+            self.emit(depth, "} }")
+        elif r < 0.5:
             self.emit(depth, f"for (int {i} = 0; {i} < 2; {i}++) {{")
             self.body(depth + 1, nl, True, False, self.r.randrange(1, 4))
             self.emit(depth, "}")
@@ -396,6 +420,28 @@ class Unit:
 
     def kind(self):
         return self.r.choice(["S", "S", "S2", "P", "H"])
+
+    def pointers(self):
+        """`vtask *pN = c ? &a : &b;` over two top-level variables of one
+        kind: *pN is then used like a variable (consumed, inspected)."""
+        for k in ("S", "S2", "P"):
+            vs = [v for v in self.vars if v.kind == k]
+            if len(vs) < 2 or self.r.random() < 0.3:
+                continue
+            a, b = self.r.sample(vs, 2)
+            n = f"p{self.nvar}"
+            self.nvar += 1
+            self.emit(1, f"vtask *{n} = {self.cond()} ? &{a.name} : &{b.name};")
+            pv = Var(f"(*{n})", k, 0)
+            pv.ptr, pv.targets = n, (a, b)
+            self.vars.append(pv)
+
+    def repoint(self, pv, depth):
+        a, b = pv.targets
+        if self.r.random() < 0.5:
+            self.emit(depth, f"{pv.ptr} = {self.cond()} ? &{a.name} : &{b.name};")
+        else:
+            self.emit(depth, f"{pv.ptr} = &{self.r.choice(pv.targets).name};")
 
     # ---- helpers ----
     def helpers(self):
@@ -425,6 +471,8 @@ class Unit:
             ("hr", [f"static int {p('hr')}(vtask t, int n)",
                     "{", "\tif (n <= 0)", "\t\treturn vtask_is_completed(t);",
                     f"\treturn {p('hr')}(t, n - 1);", "}"]),
+            ("hrc", [f"static int {p('hrc')}(vtask *p, int b)",
+                     "{", "\tif (b) {", f"\t\t{pform}", "\t\treturn 1;", "\t}", "\treturn 0;", "}"]),
             # The fiber a vtask is handed to: it awaits it.
             ("waiter", [f"static void {p('waiter')}(void *a)",
                         "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);", "}"]),
@@ -437,6 +485,8 @@ class Unit:
         self.emit(0, "{")
         for _ in range(self.r.randrange(2, 5)):
             self.vars.append(self.new_var(self.kind(), 0, 1))
+        if self.flags["ptr"]:
+            self.pointers()
         self.body(1, 0, False, False, 10 ** 9)
         self.close(0, 1)
         self.emit(0, "}")
