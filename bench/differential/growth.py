@@ -23,6 +23,20 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "differential"))
 import gen  # noqa: E402
 
 
+def no_early_return(self, depth):
+    """For the bench: an early return per ~50 statements at the top level
+    makes everything after it dead code on some input pair (if (b) ... return;
+    if (!b) ... return;), and vtlint's work on dead code is not what grows."""
+    self.emit(depth, f"if ({self.cond()}) {{")
+    for v in self.vars:
+        if self.r.random() < 0.75:
+            self.consume_stmt(v, depth + 1)
+    self.emit(depth, "}")
+
+
+gen.Unit.early_return = no_early_return
+
+
 def deep_program(depth, seed):
     """A unit whose entry function nests `depth` blocks (if, loop, switch
     in turn), two statements at each level."""
