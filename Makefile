@@ -59,7 +59,7 @@ bench: build
 # under FUZZ_OUT.  A seed nobody chose: the default is the clock.
 SEEDS    ?= $(shell date +%s)
 N        ?= 10000
-FUZZ_OUT ?= $(CURDIR)/fuzz-out
+FUZZ_OUT ?= $(CURDIR)/$(BUILD)/fuzz-out
 fuzz: build test-deps
 	@/usr/bin/python3 tests/differential/difftest.py fuzz --build $(BUILD) \
 		--seeds "$(SEEDS)" -n $(N) --jobs $(JOBS) --out $(FUZZ_OUT) $(FUZZ_ARGS)
