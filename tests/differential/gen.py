@@ -37,7 +37,7 @@ NINPUTS = (1 << (NBITS + 1)) * 4
 
 # Features behind flags: what the analyzer or runtime may not have yet.
 FLAGS = {
-    "zero": True,        # the zero vtask: {0} locals, (vtask){0} assignments
+    "zero": True,        # the zero vtask: {0} and VTASK_COMPLETED
     "ptr": False,        # per-path local vtask * pointers (vtlint: not yet)
     "constfacts": False, # while loops whose first test rests on `int i = 0;`
     "retconst": False,   # a helper's return constant guarding a consumption
@@ -77,7 +77,6 @@ static inline void seen(int line)
 	fprintf(stderr, "difftest: store at %d\n", line);
 }
 #define VT_AWAIT(x) ((void)vtask_await((x), NULL))
-#define VTASK_ZERO ((vtask){0})
 #define VT_DROP(x) vt_task_release(vtask_as_task(x))
 """
 
@@ -212,8 +211,8 @@ class Unit:
         if self.flags["zero"] and self.r.random() < 0.15:
             # The zero vtask: complete, nothing behind it, fine to drop.
             if decl:
-                return self.emit(depth, f"vtask {v.name} = {self.r.choice(['{0}', 'VTASK_ZERO'])};")
-            return self.emit(depth, f"{v.name} = VTASK_ZERO;")
+                return self.emit(depth, f"vtask {v.name} = {self.r.choice(['{0}', 'VTASK_COMPLETED'])};")
+            return self.emit(depth, f"{v.name} = VTASK_COMPLETED;")
         if v.kind == "S2":
             if decl or self.r.random() < 0.6:
                 return self.call("mk", depth, f"{t}{v.name} = {self.p('mk')}();")
