@@ -54,7 +54,13 @@ struct vt_task {
 	int err;
 	void *value;
 	struct vt__wait *waiters;
+	struct vt__wait *waiters_tail;  /* O(1) registration of the N-th waiter */
 	struct vt_task *free_next;
+	/* Tickets of further vtasks made from the same task (bit 15 set), under
+	 * a lock: each is consumed once, like the owning ticket. */
+	uint16_t *extra;
+	uint32_t nextra, capextra;
+	uint16_t extra_gen;
 };
 
 /* ---- fibers (loop.c) ---- */
