@@ -5,8 +5,9 @@
  * Each fd the loop touches has a record (kept in a table indexed by fd)
  * holding one pooled source per direction, what kind of fd it is, and one
  * persistent edge-triggered epoll registration made at its first wait.  The
- * record remembers whether a direction is known drained (a read or write
- * came back EAGAIN or short, and no edge came since): then a new operation
+ * record remembers whether a direction is known drained (an attempt came
+ * back EAGAIN, or a read of a stream came back short, and no edge came
+ * since): then a new operation
  * waits at once instead of trying the system call.  So an echo round trip
  * makes the system calls a hand-written epoll loop makes, no more.
  *
@@ -337,7 +338,7 @@ static ssize_t op_try(struct vt__fd *fr, int what, int dir, int fd, void *buf, s
 	} while (n < 0 && errno == EINTR);
 	if (fr && fr->registered &&
 	    ((n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) ||
-	     (what == VT__OP_IO && fr->stream && n > 0 && (size_t)n < len)))
+	     (what == VT__OP_IO && dir == 0 && fr->stream && n > 0 && (size_t)n < len)))
 		fr->ready &= (uint8_t)~(1u << dir);
 	return n;
 }

@@ -18,16 +18,49 @@
 static pthread_mutex_t free_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t extra_lock = PTHREAD_MUTEX_INITIALIZER;
 static vt_task *free_list;
+/* Each thread keeps a few freed tasks of its own: no lock on the way
+ * round.  A thread that exits hands its cache to the shared list. */
+#define TASK_CACHE 256
+static __thread vt_task *t_cache;
+static __thread unsigned t_ncache;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_flush(void *unused)
+{
+	vt_task *t;
+
+	(void)unused;
+	pthread_mutex_lock(&free_lock);
+	while ((t = t_cache) != NULL) {
+		t_cache = t->free_next;
+		t->free_next = free_list;
+		free_list = t;
+	}
+	t_ncache = 0;
+	pthread_mutex_unlock(&free_lock);
+}
+
+static void cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_flush);
+}
 
 static vt_task *task_alloc(void)
 {
 	vt_task *t;
 
-	pthread_mutex_lock(&free_lock);
-	t = free_list;
-	if (t)
-		free_list = t->free_next;
-	pthread_mutex_unlock(&free_lock);
+	t = t_cache;
+	if (t) {
+		t_cache = t->free_next;
+		t_ncache--;
+	} else {
+		pthread_mutex_lock(&free_lock);
+		t = free_list;
+		if (t)
+			free_list = t->free_next;
+		pthread_mutex_unlock(&free_lock);
+	}
 	if (!t) {
 		t = malloc(sizeof *t);
 		if (!t)
@@ -58,6 +91,16 @@ static void task_free(vt_task *t)
 	t->extra = NULL;
 	t->nextra = t->capextra = 0;
 	pthread_mutex_unlock(&extra_lock);
+	if (t_ncache < TASK_CACHE) {
+		if (!t_cache) {       /* so that the thread's exit flushes it */
+			pthread_once(&cache_once, cache_key_make);
+			pthread_setspecific(cache_key, &t_ncache);
+		}
+		t->free_next = t_cache;
+		t_cache = t;
+		t_ncache++;
+		return;
+	}
 	pthread_mutex_lock(&free_lock);
 	t->free_next = free_list;
 	free_list = t;
