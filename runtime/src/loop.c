@@ -69,7 +69,6 @@ struct vt__fiber {
 	struct vt__fiber *next;               /* ready queue, or stack cache */
 	struct vt__fiber *all_prev, *all_next; /* the loop's live fibers */
 	int state;
-	bool cold;                             /* its stack memory was released */
 	bool blocked_other;                    /* counted in loop->blocked_other */
 	/* What it is blocked on, so vt_loop_free can unlink it. */
 	struct vt__wait *wait;
@@ -144,7 +143,7 @@ static struct vt__fiber *slot_init(vt_loop *l, char *slot, size_t slotlen)
 	return f;
 }
 
-/* Maps one slab; its stacks go to the cache, cold (nothing touched yet). */
+/* Maps one slab; its stacks go to the cold list (nothing touched yet). */
 static int slab_new(vt_loop *l)
 {
 	size_t slotlen = l->guard_size + l->stack_size;
@@ -172,23 +171,26 @@ static int slab_new(vt_loop *l)
 	for (size_t i = SLAB_STACKS; i-- > 0;) {
 		struct vt__fiber *f = slot_init(l, map + i * slotlen, slotlen);
 
-		f->next = l->cache;
-		l->cache = f;
+		f->next = l->cold;
+		l->cold = f;
 	}
 	return 0;
 }
 
+/* Warm stacks first, then cold ones, then a new slab. */
 static struct vt__fiber *fiber_alloc(vt_loop *l)
 {
 	struct vt__fiber *f = l->cache;
 
-	if (!f && slab_new(l) != 0)
-		return NULL;
-	f = l->cache;
-	l->cache = f->next;
-	if (!f->cold && l->ncache > 0)
+	if (f) {
+		l->cache = f->next;
 		l->ncache--;
-	f->cold = false;
+	} else {
+		if (!l->cold && slab_new(l) != 0)
+			return NULL;
+		f = l->cold;
+		l->cold = f->next;
+	}
 	/* A dead fiber's frames may have left ASan redzones poisoned. */
 	ASAN_UNPOISON(f->lo, f->size);
 	return f;
@@ -208,8 +210,7 @@ static void fiber_unlink(vt_loop *l, struct vt__fiber *f)
 /*
  * Warm stacks (up to stack_cache) are reused as they are; past that the
  * stack's memory goes back to the kernel (the record at its top stays), but
- * the mapping is kept: no munmap while the loop lives.  Warm stacks go to
- * the front so that they are reused first.
+ * the mapping is kept: no munmap while the loop lives.
  */
 static void fiber_release(vt_loop *l, struct vt__fiber *f)
 {
@@ -219,12 +220,13 @@ static void fiber_release(vt_loop *l, struct vt__fiber *f)
 		size_t keep = (size_t)((char *)f - (char *)f->lo) & ~(pg - 1);
 
 		madvise(f->lo, keep, MADV_DONTNEED);
-		f->cold = true;
-	} else {
-		l->ncache++;
+		f->next = l->cold;
+		l->cold = f;
+		return;
 	}
 	f->next = l->cache;
 	l->cache = f;
+	l->ncache++;
 }
 
 static void slabs_free(vt_loop *l)

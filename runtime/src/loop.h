@@ -78,8 +78,9 @@ struct vt_loop {
 	struct vt__fiber *ready_head, *ready_tail;
 	size_t nready;
 	struct vt__fiber *all;       /* live fibers */
-	struct vt__fiber *cache;     /* dead fibers' stacks, ready to reuse */
+	struct vt__fiber *cache;     /* dead fibers' stacks, warm, ready to reuse */
 	size_t ncache;
+	struct vt__fiber *cold;      /* stacks whose memory the kernel has back */
 	struct vt__stackslab *slabs; /* every stack mapping */
 	size_t stack_size, guard_size, stack_cache;
 	size_t fiber_io_waiters;     /* fibers waiting on this loop's timers and fds */

@@ -84,13 +84,17 @@ static void task_free(vt_task *t)
 	vt__check_task_gone(t);
 	/* Keep the generation, drop ownership: any vtask still naming this
 	 * task is now stale. */
-	atomic_fetch_and(&t->ticket, 0xFFFFu);
+	atomic_store_explicit(&t->ticket,
+			      atomic_load_explicit(&t->ticket, memory_order_relaxed) & 0xFFFFu,
+			      memory_order_release);
 	t->waiters = t->waiters_tail = NULL;
-	pthread_mutex_lock(&extra_lock);
-	free(t->extra);
-	t->extra = NULL;
-	t->nextra = t->capextra = 0;
-	pthread_mutex_unlock(&extra_lock);
+	if (t->extra) {           /* only tasks that had further vtasks */
+		pthread_mutex_lock(&extra_lock);
+		free(t->extra);
+		t->extra = NULL;
+		t->nextra = t->capextra = 0;
+		pthread_mutex_unlock(&extra_lock);
+	}
 	if (t_ncache < TASK_CACHE) {
 		if (!t_cache) {       /* so that the thread's exit flushes it */
 			pthread_once(&cache_once, cache_key_make);
@@ -198,9 +202,14 @@ vt_task *vt_task_retain(vt_task *t)
 	return t;
 }
 
+/* The last reference needs no locked instruction: taking another one
+ * requires holding one, so a count of 1 seen by its holder cannot grow. */
 void vt_task_release(vt_task *t)
 {
-	if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+	if (!t)
+		return;
+	if (atomic_load_explicit(&t->refs, memory_order_acquire) == 1 ||
+	    atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
 		task_free(t);
 }
 

@@ -144,7 +144,7 @@ static void sleeper(void *arg)
 
 START_TEST(test_timer_order)
 {
-	struct sleeper s[] = { { 30, "3" }, { 10, "1" }, { 20, "2" }, { 10, "b" }, { 0, "0" } };
+	struct sleeper s[] = { { 90, "3" }, { 30, "1" }, { 60, "2" }, { 30, "b" }, { 0, "0" } };
 
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 		vt_spawn(loop, sleeper, &s[i]);
