@@ -64,7 +64,6 @@ __asm__(".text\n"
 	"	ud2\n"
 	".size vt__ctx_start, .-vt__ctx_start\n");
 
-void vt__ctx_swap(void **save_sp, void *load_sp) VT__HIDDEN;
 void vt__ctx_start(void) VT__HIDDEN;
 
 void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
@@ -81,11 +80,6 @@ void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *a
 	sp[2] = (uint64_t)(uintptr_t)fn;        /* r13 */
 	sp[7] = (uint64_t)(uintptr_t)vt__ctx_start;
 	c->sp = sp;
-}
-
-void vt__ctx_jump(vt__ctx *from, vt__ctx *to)
-{
-	vt__ctx_swap(&from->sp, to->sp);
 }
 
 #elif defined(VT__ASM_SWITCH) && defined(__aarch64__)
@@ -139,7 +133,6 @@ __asm__(".text\n"
 	"	brk #0\n"
 	".size vt__ctx_start, .-vt__ctx_start\n");
 
-void vt__ctx_swap(void **save_sp, void *load_sp) VT__HIDDEN;
 void vt__ctx_start(void) VT__HIDDEN;
 
 void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
@@ -152,11 +145,6 @@ void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *a
 	sp[1] = (uint64_t)(uintptr_t)fn;                /* x20 */
 	sp[11] = (uint64_t)(uintptr_t)vt__ctx_start;    /* x30 */
 	c->sp = sp;
-}
-
-void vt__ctx_jump(vt__ctx *from, vt__ctx *to)
-{
-	vt__ctx_swap(&from->sp, to->sp);
 }
 
 #else /* ucontext fallback */
