@@ -186,6 +186,8 @@ void vt__op_finish(struct vt__ioop *o, void *value, int err)
 		return;
 	vt__deadline_stop(l, o);
 	l->fd_pending--;
+	if (err)        /* the next operation tries first (and checks the fd) */
+		o->fdr->ready |= (uint8_t)(1u << o->dir);
 	if (err)
 		vt_source_set_error(&o->io.src, err);
 	else
@@ -455,6 +457,14 @@ static vtask op_start(const struct opreq *q, const char *file, int line)
 		n = op_try(fr, q->what, q->dir, q->fd, q->buf, q->len);
 		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return done(q, n, n < 0 ? errno : 0, file, line);
+		/* Not ready although the record said it might be: rare, so this
+		 * is where a number closed and reused behind the loop's back is
+		 * caught before waiting on a registration that is gone. */
+		if (fr && fr->registered && !rec_alive(l, fr)) {
+			rec_forget(l, fr, EBADF);
+			if (!(fr = rec_get(l, q->fd)))
+				return done(q, 0, ENOMEM, file, line);
+		}
 	}
 	if (!l || q->ms == 0)
 		return done(q, 0, !l ? EAGAIN : ETIMEDOUT, file, line);

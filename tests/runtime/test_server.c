@@ -272,6 +272,47 @@ START_TEST(test_vt_close_cancels_pending_read)
 }
 END_TEST
 
+static void late_byte(void *arg)
+{
+	vtask_await(vt_sleep(5), NULL);
+	ck_assert_int_eq(write(fds[1], "n", 1), 1);
+}
+
+/* An fd the loop waited on, closed with plain close() when idle: the
+ * number's next file is served without a stall. */
+static void reuse_reader(void *arg)
+{
+	char c[4] = { 0 };
+	void *n;
+	int want = fds[0];
+
+	ck_assert_int_eq(vtask_await(vt_read(fds[0], c, 1), &n), 0);  /* waits: registered */
+	close(fds[1]);
+	ck_assert_int_eq(vtask_await(vt_read(fds[0], c, 1), &n), 0);
+	ck_assert_ptr_null(n);                                          /* end of stream */
+	close(fds[0]);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+	ck_assert_int_eq(fds[0], want);
+	vt_spawn(loop, late_byte, NULL);
+	ck_assert_int_eq(vtask_await(vt_read(fds[0], c, sizeof c), &n), 0);
+	ck_assert_int_eq((int)(intptr_t)n, 1);
+	ck_assert_int_eq(c[0], 'n');
+	note("r");
+}
+
+START_TEST(test_plain_close_of_idle_fd_then_reuse)
+{
+	uint64_t t0 = ms_now();
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+	vt_spawn(loop, reuse_reader, NULL);
+	vt_spawn(loop, late_byte, NULL);
+	ck_assert_int_eq(vt_loop_run(loop), 0);
+	ck_assert_str_eq(trace, "r");
+	ck_assert_uint_lt(ms_now() - t0, 800);      /* no one-second check involved */
+}
+END_TEST
+
 /* ---- guard regions ---- */
 
 static int deep(int n)
@@ -583,6 +624,7 @@ int main(void)
 	tcase_add_test(tc, test_closed_peer_is_epipe_not_sigpipe);
 	tcase_add_test(tc, test_plain_close_with_pending_read);
 	tcase_add_test(tc, test_vt_close_cancels_pending_read);
+	tcase_add_test(tc, test_plain_close_of_idle_fd_then_reuse);
 	tcase_add_test(tc, test_big_frame_hits_the_guard);
 	tcase_add_test(tc, test_cancel);
 	tcase_add_test(tc, test_accept_connect);
