@@ -100,7 +100,7 @@ struct vt_loop {
 	pthread_mutex_t post_lock;
 	struct vt__post *post_head, *post_tail;
 	int post_fd;                 /* eventfd, registered level-triggered */
-	bool post_signalled;
+	atomic_bool post_signalled;  /* read unlocked by the poller: atomic */
 };
 
 /* timer.c */
