@@ -23,6 +23,7 @@ static vt_task *free_list;
 #define TASK_CACHE 256
 static __thread vt_task *t_cache;
 static __thread unsigned t_ncache;
+static __thread bool t_cache_keyed;
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
@@ -38,6 +39,7 @@ static void cache_flush(void *unused)
 		free_list = t;
 	}
 	t_ncache = 0;
+	t_cache_keyed = false;
 	pthread_mutex_unlock(&free_lock);
 }
 
@@ -96,9 +98,10 @@ static void task_free(vt_task *t)
 		pthread_mutex_unlock(&extra_lock);
 	}
 	if (t_ncache < TASK_CACHE) {
-		if (!t_cache) {       /* so that the thread's exit flushes it */
+		if (!t_cache_keyed) { /* so that the thread's exit flushes it */
 			pthread_once(&cache_once, cache_key_make);
 			pthread_setspecific(cache_key, &t_ncache);
+			t_cache_keyed = true;
 		}
 		t->free_next = t_cache;
 		t_cache = t;
