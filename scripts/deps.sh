@@ -9,8 +9,10 @@ pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libcjson-dev check valg
 # Multitool validates vtlint's SARIF), Neovim and Emacs 28 with eglot (the
 # editor recipes of docs/editors.md), bear and make (a gcc project's
 # compile_commands.json), git (source roots of the project tests), python3
-# (the differential tester) and cvise (it reduces what that finds).
-[ "${1:-}" = "--tests" ] && pkgs="$pkgs nodejs npm neovim emacs-nox elpa-eglot bear git python3 cvise"
+# (the differential tester), cvise (it reduces what that finds) and
+# libboost-context-dev (Boost.Context's jump_fcontext, the floor bench/runtime
+# measures the context switch against).
+[ "${1:-}" = "--tests" ] && pkgs="$pkgs nodejs npm neovim emacs-nox elpa-eglot bear git python3 cvise libboost-context-dev"
 
 missing=""
 for p in $pkgs; do

@@ -215,9 +215,10 @@ static void warm(void *arg)
 {
 	char c;
 
-	vt_task_release(vt__as_task_at(vt__read_at(fds[0], &c, 1, __FILE__, __LINE__),
-				       __FILE__, __LINE__));
+	vtask rd = vt__read_at(fds[0], &c, 1, __FILE__, __LINE__);
+
 	write(fds[1], "x", 1);
+	vt__await_at(rd, NULL, __FILE__, __LINE__);
 }
 
 static void bench_read_async(void)

@@ -17,6 +17,7 @@
  *   vt_task .......... heap tasks: many awaiters, when_all, when_any
  *   vt_source ........ reusable, versioned completion sources
  *   loop ............. fibers, timers, fd readiness
+ *   for servers ...... cancel, close, accept, connect, deadlines, post, stop
  *   checked mode ..... misuse detection and reporting
  *   location macros .. how calls capture the caller's file and line
  */
@@ -26,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -137,6 +139,26 @@ vtask vt_sleep(uint64_t ms);
 vtask vt_read(int fd, void *buf, size_t len);
 vtask vt_write(int fd, const void *buf, size_t len);
 
+/* ---- for servers -------------------------------------------------------- */
+
+/* Stack size, guard region below each stack, and how many dead fibers'
+ * stacks stay warm for reuse; zero means the default. */
+typedef struct vt_loop_options {
+	size_t stack_size, guard_size, stack_cache;
+} vt_loop_options;
+
+vt_loop *vt_loop_new_with(const vt_loop_options *opt);
+void vt_loop_stop(vt_loop *loop);
+/* The one thread-safe call: runs fn(arg) in a new fiber on the loop's thread. */
+int vt_post(vt_loop *loop, void (*fn)(void *arg), void *arg);
+/* Inspects only: a pending timer or fd wait completes with ECANCELED. */
+void vtask_cancel(const vtask *vt);
+int vt_close(int fd);
+vtask vt_accept(int fd);
+vtask vt_connect(int fd, const struct sockaddr *addr, socklen_t len);
+vtask vt_read_deadline(int fd, void *buf, size_t len, uint64_t ms);
+vtask vt_write_deadline(int fd, const void *buf, size_t len, uint64_t ms);
+
 /* ---- checked mode ------------------------------------------------------- */
 
 /*
@@ -189,6 +211,15 @@ void vt__task_release_at(vt_task *t, const char *file, int line);
 vt_task *vt__task_when_all_at(vt_task *const *tasks, size_t n, const char *file, int line);
 vt_task *vt__task_when_any_at(vt_task *const *tasks, size_t n, const char *file, int line);
 
+void vt__cancel_at(const vtask *vt, const char *file, int line);
+vtask vt__accept_at(int fd, const char *file, int line);
+vtask vt__connect_at(int fd, const struct sockaddr *addr, socklen_t len,
+		     const char *file, int line);
+vtask vt__read_deadline_at(int fd, void *buf, size_t len, uint64_t ms,
+			   const char *file, int line);
+vtask vt__write_deadline_at(int fd, const void *buf, size_t len, uint64_t ms,
+			    const char *file, int line);
+
 #ifndef VTASK_NO_LOCATION
 #define vtask_from_result(v) vt__from_result_at((v), __FILE__, __LINE__)
 #define vtask_from_error(e) vt__from_error_at((e), __FILE__, __LINE__)
@@ -213,6 +244,13 @@ vt_task *vt__task_when_any_at(vt_task *const *tasks, size_t n, const char *file,
 #define vt_task_release(t) vt__task_release_at((t), __FILE__, __LINE__)
 #define vt_task_when_all(ts, n) vt__task_when_all_at((ts), (n), __FILE__, __LINE__)
 #define vt_task_when_any(ts, n) vt__task_when_any_at((ts), (n), __FILE__, __LINE__)
+#define vtask_cancel(vt) vt__cancel_at((vt), __FILE__, __LINE__)
+#define vt_accept(fd) vt__accept_at((fd), __FILE__, __LINE__)
+#define vt_connect(fd, a, n) vt__connect_at((fd), (a), (n), __FILE__, __LINE__)
+#define vt_read_deadline(fd, buf, len, ms) \
+	vt__read_deadline_at((fd), (buf), (len), (ms), __FILE__, __LINE__)
+#define vt_write_deadline(fd, buf, len, ms) \
+	vt__write_deadline_at((fd), (buf), (len), (ms), __FILE__, __LINE__)
 #endif
 
 #ifdef __cplusplus

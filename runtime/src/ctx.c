@@ -5,7 +5,7 @@
  * a callee must preserve (callee-saved registers, stack pointer, return
  * address, and the floating-point control state: MXCSR and the x87 control
  * word on x86-64, FPCR on aarch64) on the old stack, stores the stack
- * pointer, loads the new one and returns into it.  That is a few
+ * pointer, loads the new one and jumps into it.  That is a few
  * nanoseconds, against the signal-mask system call glibc's swapcontext
  * makes on every switch.  Elsewhere, ucontext is the portable fallback.
  */
@@ -18,37 +18,42 @@
 
 /*
  * vt__ctx_swap(void **save_sp, void *load_sp)
- * Frame, from the saved sp up: MXCSR (4 bytes), x87 CW (2), pad,
- * r15, r14, r13, r12, rbx, rbp, return address.
- * vt__ctx_start is where a new context first "returns": r12 holds the
+ * Frame, from the saved sp up (0x40 bytes): MXCSR (4 bytes), x87 CW (2),
+ * pad, r12, r13, r14, r15, rbx, rbp, return address.  The return address
+ * is loaded into a register and jumped to, as Boost.Context's
+ * jump_fcontext does: a `ret` here would pop an address the return-stack
+ * predictor never saw pushed, and mispredict on every switch.
+ * vt__ctx_start is where a new context first lands: r12 holds the
  * argument, r13 the function, which never returns.
  */
 __asm__(".text\n"
 	".globl vt__ctx_swap\n"
 	".hidden vt__ctx_swap\n"
 	".type vt__ctx_swap,@function\n"
+	".p2align 4\n"
 	"vt__ctx_swap:\n"
-	"	pushq %rbp\n"
-	"	pushq %rbx\n"
-	"	pushq %r12\n"
-	"	pushq %r13\n"
-	"	pushq %r14\n"
-	"	pushq %r15\n"
-	"	subq $8, %rsp\n"
+	"	leaq -0x38(%rsp), %rsp\n"
 	"	stmxcsr (%rsp)\n"
-	"	fnstcw 4(%rsp)\n"
+	"	fnstcw 0x4(%rsp)\n"
+	"	movq %r12, 0x8(%rsp)\n"
+	"	movq %r13, 0x10(%rsp)\n"
+	"	movq %r14, 0x18(%rsp)\n"
+	"	movq %r15, 0x20(%rsp)\n"
+	"	movq %rbx, 0x28(%rsp)\n"
+	"	movq %rbp, 0x30(%rsp)\n"
 	"	movq %rsp, (%rdi)\n"
 	"	movq %rsi, %rsp\n"
+	"	movq 0x38(%rsp), %r8\n"
 	"	ldmxcsr (%rsp)\n"
-	"	fldcw 4(%rsp)\n"
-	"	addq $8, %rsp\n"
-	"	popq %r15\n"
-	"	popq %r14\n"
-	"	popq %r13\n"
-	"	popq %r12\n"
-	"	popq %rbx\n"
-	"	popq %rbp\n"
-	"	ret\n"
+	"	fldcw 0x4(%rsp)\n"
+	"	movq 0x8(%rsp), %r12\n"
+	"	movq 0x10(%rsp), %r13\n"
+	"	movq 0x18(%rsp), %r14\n"
+	"	movq 0x20(%rsp), %r15\n"
+	"	movq 0x28(%rsp), %rbx\n"
+	"	movq 0x30(%rsp), %rbp\n"
+	"	leaq 0x40(%rsp), %rsp\n"
+	"	jmp *%r8\n"
 	".size vt__ctx_swap, .-vt__ctx_swap\n"
 	".globl vt__ctx_start\n"
 	".hidden vt__ctx_start\n"
@@ -59,29 +64,22 @@ __asm__(".text\n"
 	"	ud2\n"
 	".size vt__ctx_start, .-vt__ctx_start\n");
 
-void vt__ctx_swap(void **save_sp, void *load_sp) VT__HIDDEN;
 void vt__ctx_start(void) VT__HIDDEN;
 
 void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
 {
 	uintptr_t top = ((uintptr_t)lo + size) & ~(uintptr_t)15;
-	/* After `ret` pops the start address, rsp must be 16-aligned so that
-	 * the call in vt__ctx_start enters fn with the ABI's alignment. */
-	uint64_t *ret = (uint64_t *)(top - 24);
-	uint64_t *sp = ret - 7;
+	/* After the frame is popped rsp is top - 16: 16-aligned, so the call
+	 * in vt__ctx_start enters fn with the ABI's alignment. */
+	uint64_t *sp = (uint64_t *)(top - 16 - 0x40);
 
-	memset(sp, 0, 8 * 8);
+	memset(sp, 0, 0x40);
 	((uint32_t *)sp)[0] = 0x1F80;           /* MXCSR: all masked, nearest */
 	((uint16_t *)sp)[2] = 0x037F;           /* x87 CW: ditto, 64-bit precision */
-	sp[3] = (uint64_t)(uintptr_t)fn;        /* r13 */
-	sp[4] = (uint64_t)(uintptr_t)arg;       /* r12 */
-	*ret = (uint64_t)(uintptr_t)vt__ctx_start;
+	sp[1] = (uint64_t)(uintptr_t)arg;       /* r12 */
+	sp[2] = (uint64_t)(uintptr_t)fn;        /* r13 */
+	sp[7] = (uint64_t)(uintptr_t)vt__ctx_start;
 	c->sp = sp;
-}
-
-void vt__ctx_jump(vt__ctx *from, vt__ctx *to)
-{
-	vt__ctx_swap(&from->sp, to->sp);
 }
 
 #elif defined(VT__ASM_SWITCH) && defined(__aarch64__)
@@ -135,7 +133,6 @@ __asm__(".text\n"
 	"	brk #0\n"
 	".size vt__ctx_start, .-vt__ctx_start\n");
 
-void vt__ctx_swap(void **save_sp, void *load_sp) VT__HIDDEN;
 void vt__ctx_start(void) VT__HIDDEN;
 
 void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
@@ -148,11 +145,6 @@ void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *a
 	sp[1] = (uint64_t)(uintptr_t)fn;                /* x20 */
 	sp[11] = (uint64_t)(uintptr_t)vt__ctx_start;    /* x30 */
 	c->sp = sp;
-}
-
-void vt__ctx_jump(vt__ctx *from, vt__ctx *to)
-{
-	vt__ctx_swap(&from->sp, to->sp);
 }
 
 #else /* ucontext fallback */

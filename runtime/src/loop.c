@@ -49,7 +49,15 @@
 #else
 #define STACK_SIZE (256u * 1024u)
 #endif
-#define STACK_CACHE 64
+/* Larger than any frame a real program puts on the stack, so that a frame
+ * that overflows cannot skip it; -fstack-clash-protection makes any size
+ * safe.  With MADV_GUARD_INSTALL it costs address space only. */
+#define GUARD_SIZE (64u * 1024u)
+#define STACK_CACHE 256
+#define SLAB_STACKS 32
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
 
 enum { F_READY, F_RUNNING, F_WAITING, F_DEAD };
 
@@ -61,15 +69,23 @@ struct vt__fiber {
 	struct vt__fiber *next;               /* ready queue, or stack cache */
 	struct vt__fiber *all_prev, *all_next; /* the loop's live fibers */
 	int state;
+	bool blocked_other;                    /* counted in loop->blocked_other */
 	/* What it is blocked on, so vt_loop_free can unlink it. */
 	struct vt__wait *wait;
 	vt_source *wait_src;
 	vt_task *wait_task;
-	void *map;
-	size_t maplen;
 	void *lo;                              /* usable stack: [lo, lo + size) */
 	size_t size;
 	unsigned vg_id;
+};
+
+/* Stacks are carved from slabs: one mapping holds SLAB_STACKS stacks, each
+ * with its guard below it, so the fiber count is bounded by memory and not
+ * by vm.max_map_count.  Slabs are unmapped only by vt_loop_free. */
+struct vt__stackslab {
+	struct vt__stackslab *next;
+	void *map;
+	size_t len;
 };
 
 static __thread struct vt__fiber *t_fiber;   /* running fiber, if any */
@@ -88,27 +104,38 @@ vt_loop *vt__current_loop(void)
 
 /* ---- stacks ---- */
 
-static struct vt__fiber *stack_new(void)
+static size_t page_round(size_t n)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	size_t maplen = STACK_SIZE + pg;
-	size_t rec = (sizeof(struct vt__fiber) + 63) & ~(size_t)63;
-	struct vt__fiber *f;
-	char *map;
 
-	map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-		   -1, 0);
-	if (map == MAP_FAILED)
-		return NULL;
-	if (mprotect(map, pg, PROT_NONE) != 0) {   /* the guard page */
-		munmap(map, maplen);
-		return NULL;
-	}
-	f = (struct vt__fiber *)(map + maplen - rec);
+	return (n + pg - 1) & ~(pg - 1);
+}
+
+/* A guard that does not split the mapping where the kernel has them
+ * (Linux 6.13), PROT_NONE otherwise. */
+static int guard_install(char *p, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (madvise(p, len, MADV_GUARD_INSTALL) == 0)
+		return 0;
+	return mprotect(p, len, PROT_NONE);
+}
+
+/* A stack's record sits at the top of its slot. */
+static struct vt__fiber *slot_rec(char *slot, size_t slotlen)
+{
+	size_t rec = (sizeof(struct vt__fiber) + 63) & ~(size_t)63;
+
+	return (struct vt__fiber *)(slot + slotlen - rec);
+}
+
+static struct vt__fiber *slot_init(vt_loop *l, char *slot, size_t slotlen)
+{
+	struct vt__fiber *f = slot_rec(slot, slotlen);
+
 	memset(f, 0, sizeof *f);
-	f->map = map;
-	f->maplen = maplen;
-	f->lo = map + pg;
+	f->lo = slot + l->guard_size;
 	f->size = (size_t)((char *)f - (char *)f->lo);
 #ifdef VT__VALGRIND
 	f->vg_id = VALGRIND_STACK_REGISTER(f->lo, (char *)f->lo + f->size);
@@ -116,22 +143,54 @@ static struct vt__fiber *stack_new(void)
 	return f;
 }
 
-static void stack_free(struct vt__fiber *f)
+/* Maps one slab; its stacks go to the cold list (nothing touched yet). */
+static int slab_new(vt_loop *l)
 {
-#ifdef VT__VALGRIND
-	VALGRIND_STACK_DEREGISTER(f->vg_id);
-#endif
-	munmap(f->map, f->maplen);
+	size_t slotlen = l->guard_size + l->stack_size;
+	size_t len = slotlen * SLAB_STACKS;
+	struct vt__stackslab *s = malloc(sizeof *s);
+	char *map;
+
+	if (!s)
+		return ENOMEM;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (map == MAP_FAILED) {
+		free(s);
+		return ENOMEM;
+	}
+	for (size_t i = 0; i < SLAB_STACKS; i++) {
+		if (guard_install(map + i * slotlen, l->guard_size) != 0) {
+			munmap(map, len);
+			free(s);
+			return ENOMEM;
+		}
+	}
+	*s = (struct vt__stackslab){ .next = l->slabs, .map = map, .len = len };
+	l->slabs = s;
+	for (size_t i = SLAB_STACKS; i-- > 0;) {
+		struct vt__fiber *f = slot_init(l, map + i * slotlen, slotlen);
+
+		f->next = l->cold;
+		l->cold = f;
+	}
+	return 0;
 }
 
+/* Warm stacks first, then cold ones, then a new slab. */
 static struct vt__fiber *fiber_alloc(vt_loop *l)
 {
 	struct vt__fiber *f = l->cache;
 
-	if (!f)
-		return stack_new();
-	l->cache = f->next;
-	l->ncache--;
+	if (f) {
+		l->cache = f->next;
+		l->ncache--;
+	} else {
+		if (!l->cold && slab_new(l) != 0)
+			return NULL;
+		f = l->cold;
+		l->cold = f->next;
+	}
 	/* A dead fiber's frames may have left ASan redzones poisoned. */
 	ASAN_UNPOISON(f->lo, f->size);
 	return f;
@@ -148,16 +207,47 @@ static void fiber_unlink(vt_loop *l, struct vt__fiber *f)
 	f->all_prev = f->all_next = NULL;
 }
 
+/*
+ * Warm stacks (up to stack_cache) are reused as they are; past that the
+ * stack's memory goes back to the kernel (the record at its top stays), but
+ * the mapping is kept: no munmap while the loop lives.
+ */
 static void fiber_release(vt_loop *l, struct vt__fiber *f)
 {
 	fiber_unlink(l, f);
-	if (l->ncache >= STACK_CACHE) {
-		stack_free(f);
+	if (l->ncache >= l->stack_cache) {
+		size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+		size_t keep = (size_t)((char *)f - (char *)f->lo) & ~(pg - 1);
+
+		madvise(f->lo, keep, MADV_DONTNEED);
+		f->next = l->cold;
+		l->cold = f;
 		return;
 	}
 	f->next = l->cache;
 	l->cache = f;
 	l->ncache++;
+}
+
+static void slabs_free(vt_loop *l)
+{
+	struct vt__stackslab *s;
+
+#ifdef VT__VALGRIND
+	size_t slotlen = l->guard_size + l->stack_size;
+
+	for (s = l->slabs; s; s = s->next)
+		for (size_t i = 0; i < SLAB_STACKS; i++)
+			VALGRIND_STACK_DEREGISTER(
+				slot_rec((char *)s->map + i * slotlen, slotlen)->vg_id);
+#endif
+	while ((s = l->slabs) != NULL) {
+		l->slabs = s->next;
+		/* Frames of fibers that never finished leave redzones behind. */
+		ASAN_UNPOISON(s->map, s->len);
+		munmap(s->map, s->len);
+		free(s);
+	}
 }
 
 /* ---- switching ---- */
@@ -224,6 +314,14 @@ static void run_fiber(vt_loop *l, struct vt__fiber *f)
 		fiber_release(l, f);
 }
 
+static bool io_wait(vt_source *src)
+{
+	return src && (src->vt__flags & VT__SRC_IO);
+}
+
+/* Fibers blocked on a task or a user's source are counted: they keep the
+ * loop polling only while callbacks wait on its timers and fds (a read
+ * bridged into a when_any that a fiber awaits). */
 void vt__block(struct vt__wait *w, vt_source *src, vt_task *task)
 {
 	struct vt__fiber *f = t_fiber;
@@ -232,7 +330,13 @@ void vt__block(struct vt__wait *w, vt_source *src, vt_task *task)
 	f->wait_src = src;
 	f->wait_task = task;
 	f->state = F_WAITING;
+	f->blocked_other = !io_wait(src);
+	if (f->blocked_other)
+		f->loop->blocked_other++;
 	to_sched(f);
+	if (f->blocked_other)
+		f->loop->blocked_other--;
+	f->blocked_other = false;
 	f->wait = NULL;
 	f->wait_src = NULL;
 	f->wait_task = NULL;
@@ -260,18 +364,28 @@ void vt_yield(void)
 
 /* ---- the loop ---- */
 
-vt_loop *vt_loop_new(void)
+vt_loop *vt_loop_new_with(const vt_loop_options *opt)
 {
 	vt_loop *l = calloc(1, sizeof *l);
 
 	if (!l)
 		return NULL;
+	l->stack_size = page_round(opt && opt->stack_size ? opt->stack_size : STACK_SIZE);
+	l->guard_size = page_round(opt && opt->guard_size ? opt->guard_size : GUARD_SIZE);
+	l->stack_cache = opt && opt->stack_cache ? opt->stack_cache : STACK_CACHE;
+	if (l->stack_size < 16384)
+		l->stack_size = page_round(16384);
 	if (vt__io_init(l) != 0) {
 		free(l);
 		return NULL;
 	}
 	t_last = l;
 	return l;
+}
+
+vt_loop *vt_loop_new(void)
+{
+	return vt_loop_new_with(NULL);
 }
 
 int vt_spawn(vt_loop *l, void (*fn)(void *arg), void *arg)
@@ -297,10 +411,22 @@ int vt_spawn(vt_loop *l, void (*fn)(void *arg), void *arg)
 }
 
 /*
+ * What can still make progress: ready fibers, fibers waiting on a timer or
+ * fd, callbacks on those when some fiber waits on a task (they may complete
+ * it), and posts from other threads.  A wait nothing awaits does not count.
+ */
+static bool loop_alive(vt_loop *l)
+{
+	if (l->nready > 0 || l->fiber_io_waiters > 0)
+		return true;
+	if (l->cb_io_waiters > 0 && l->blocked_other > 0)
+		return true;
+	return vt__posts_pending(l);
+}
+
+/*
  * Each pass runs the fibers that were ready when it began, in order, then
  * polls timers and fds (without blocking if some fiber is ready again).
- * Only waiters on timers and fds can make progress from outside, so with
- * none of those and nothing ready the loop is done.
  */
 int vt_loop_run(vt_loop *l)
 {
@@ -313,10 +439,15 @@ int vt_loop_run(vt_loop *l)
 		return VT_EMISUSE;
 	l->running = true;
 	t_loop = l;
+	vt__posts_run(l);
 	for (;;) {
 		for (size_t n = l->nready; n > 0; n--)
 			run_fiber(l, ready_pop(l));
-		if (l->nready == 0 && l->io_waiters == 0)
+		if (l->stop) {
+			l->stop = false;
+			break;
+		}
+		if (!loop_alive(l))
 			break;
 		err = vt__io_poll(l, l->nready == 0);
 		if (err)
@@ -327,14 +458,22 @@ int vt_loop_run(vt_loop *l)
 	return err;
 }
 
+void vt_loop_stop(vt_loop *l)
+{
+	if (l)
+		l->stop = true;
+}
+
 /* A fiber that will never run again must not stay linked anywhere. */
-static void fiber_cancel(struct vt__fiber *f)
+static void fiber_cancel(vt_loop *l, struct vt__fiber *f)
 {
 	vt__check_fiber_cancelled(f);
 	if (f->wait_src && f->wait_src->vt__waiter == f->wait)
 		vt__src_take_waiter(f->wait_src);
 	if (f->wait_task)
 		vt__task_remove_waiter(f->wait_task, f->wait);
+	if (f->blocked_other)
+		l->blocked_other--;
 }
 
 void vt_loop_free(vt_loop *l)
@@ -344,15 +483,11 @@ void vt_loop_free(vt_loop *l)
 	if (!l || l->running)
 		return;
 	while ((f = l->all) != NULL) {
-		fiber_cancel(f);
+		fiber_cancel(l, f);
 		fiber_unlink(l, f);
-		stack_free(f);
-	}
-	while ((f = l->cache) != NULL) {
-		l->cache = f->next;
-		stack_free(f);
 	}
 	vt__io_free(l);
+	slabs_free(l);
 	if (t_last == l)
 		t_last = NULL;
 	free(l);

@@ -12,31 +12,71 @@
 #include <stdlib.h>
 
 #define TICKET_OWNED 0x10000u
+#define TICKET_EXTRA 0x8000u        /* a token of a further vtask of the task */
 
 /* Type-stable storage: see struct vt_task. */
 static pthread_mutex_t free_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t extra_lock = PTHREAD_MUTEX_INITIALIZER;
 static vt_task *free_list;
+/* Each thread keeps a few freed tasks of its own: no lock on the way
+ * round.  A thread that exits hands its cache to the shared list. */
+#define TASK_CACHE 256
+static __thread vt_task *t_cache;
+static __thread unsigned t_ncache;
+static __thread bool t_cache_keyed;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_flush(void *unused)
+{
+	vt_task *t;
+
+	(void)unused;
+	pthread_mutex_lock(&free_lock);
+	while ((t = t_cache) != NULL) {
+		t_cache = t->free_next;
+		t->free_next = free_list;
+		free_list = t;
+	}
+	t_ncache = 0;
+	t_cache_keyed = false;
+	pthread_mutex_unlock(&free_lock);
+}
+
+static void cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_flush);
+}
 
 static vt_task *task_alloc(void)
 {
 	vt_task *t;
 
-	pthread_mutex_lock(&free_lock);
-	t = free_list;
-	if (t)
-		free_list = t->free_next;
-	pthread_mutex_unlock(&free_lock);
+	t = t_cache;
+	if (t) {
+		t_cache = t->free_next;
+		t_ncache--;
+	} else {
+		pthread_mutex_lock(&free_lock);
+		t = free_list;
+		if (t)
+			free_list = t->free_next;
+		pthread_mutex_unlock(&free_lock);
+	}
 	if (!t) {
 		t = malloc(sizeof *t);
 		if (!t)
 			return NULL;
 		atomic_init(&t->ticket, 0);
+		t->extra = NULL;
+		t->nextra = t->capextra = 0;
+		t->extra_gen = 0;
 	}
 	atomic_init(&t->refs, 1);
 	t->done = 0;
 	t->err = 0;
 	t->value = NULL;
-	t->waiters = NULL;
+	t->waiters = t->waiters_tail = NULL;
 	t->free_next = NULL;
 	return t;
 }
@@ -46,8 +86,28 @@ static void task_free(vt_task *t)
 	vt__check_task_gone(t);
 	/* Keep the generation, drop ownership: any vtask still naming this
 	 * task is now stale. */
-	atomic_fetch_and(&t->ticket, 0xFFFFu);
-	t->waiters = NULL;
+	atomic_store_explicit(&t->ticket,
+			      atomic_load_explicit(&t->ticket, memory_order_relaxed) & 0xFFFFu,
+			      memory_order_release);
+	t->waiters = t->waiters_tail = NULL;
+	if (t->extra) {           /* only tasks that had further vtasks */
+		pthread_mutex_lock(&extra_lock);
+		free(t->extra);
+		t->extra = NULL;
+		t->nextra = t->capextra = 0;
+		pthread_mutex_unlock(&extra_lock);
+	}
+	if (t_ncache < TASK_CACHE) {
+		if (!t_cache_keyed) { /* so that the thread's exit flushes it */
+			pthread_once(&cache_once, cache_key_make);
+			pthread_setspecific(cache_key, &t_ncache);
+			t_cache_keyed = true;
+		}
+		t->free_next = t_cache;
+		t_cache = t;
+		t_ncache++;
+		return;
+	}
 	pthread_mutex_lock(&free_lock);
 	t->free_next = free_list;
 	free_list = t;
@@ -96,6 +156,8 @@ static void task_settle(vt_task *t, void *value, int err)
 	vt_task_retain(t);
 	while ((w = t->waiters) != NULL) {
 		t->waiters = w->next;
+		if (!t->waiters)
+			t->waiters_tail = NULL;
 		w->next = NULL;
 		vt__wait_fire(w);
 	}
@@ -143,28 +205,37 @@ vt_task *vt_task_retain(vt_task *t)
 	return t;
 }
 
+/* The last reference needs no locked instruction: taking another one
+ * requires holding one, so a count of 1 seen by its holder cannot grow. */
 void vt_task_release(vt_task *t)
 {
-	if (t && atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
+	if (!t)
+		return;
+	if (atomic_load_explicit(&t->refs, memory_order_acquire) == 1 ||
+	    atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) == 1)
 		task_free(t);
 }
 
 /* Appended: waiters are woken in the order they came. */
 void vt__task_add_waiter(vt_task *t, struct vt__wait *w)
 {
-	struct vt__wait **p = &t->waiters;
-
-	while (*p)
-		p = &(*p)->next;
 	w->next = NULL;
-	*p = w;
+	if (t->waiters_tail)
+		t->waiters_tail->next = w;
+	else
+		t->waiters = w;
+	t->waiters_tail = w;
 }
 
 void vt__task_remove_waiter(vt_task *t, struct vt__wait *w)
 {
-	for (struct vt__wait **p = &t->waiters; *p; p = &(*p)->next) {
+	struct vt__wait *prev = NULL;
+
+	for (struct vt__wait **p = &t->waiters; *p; prev = *p, p = &(*p)->next) {
 		if (*p == w) {
 			*p = w->next;
+			if (t->waiters_tail == w)
+				t->waiters_tail = prev;
 			w->next = NULL;
 			return;
 		}
@@ -175,9 +246,51 @@ void vt__task_remove_waiter(vt_task *t, struct vt__wait *w)
  * Tickets make a task-backed vtask single-use even without checked mode:
  * the vtask carries the generation it was issued under, and consuming it
  * clears the "owned" bit, so a second consumption (or one after the task
- * was freed) is refused.  When a task already has an owning vtask, further
- * wrappers get token 0 and are not checked.
+ * was freed) is refused.  Further vtasks made from a task that already has
+ * an owning one get tokens of their own (bit 15 set) from a list under a
+ * lock: each is consumed once too.  Token 0 (no memory for the list) is
+ * not checked.
  */
+static uint16_t extra_claim(vt_task *t)
+{
+	uint16_t tok = 0;
+
+	pthread_mutex_lock(&extra_lock);
+	if (t->nextra == t->capextra) {
+		uint32_t cap = t->capextra ? t->capextra * 2 : 4;
+		uint16_t *p = realloc(t->extra, cap * sizeof *p);
+
+		if (!p)
+			goto out;
+		t->extra = p;
+		t->capextra = cap;
+	}
+	t->extra_gen = (uint16_t)((t->extra_gen + 1) & 0x7FFFu);
+	tok = (uint16_t)(TICKET_EXTRA | t->extra_gen);
+	t->extra[t->nextra++] = tok;
+out:
+	pthread_mutex_unlock(&extra_lock);
+	return tok;
+}
+
+/* Finds an extra token; with take, it is used up. */
+static bool extra_find(vt_task *t, uint16_t token, bool take)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&extra_lock);
+	for (uint32_t i = 0; i < t->nextra; i++) {
+		if (t->extra[i] == token) {
+			found = true;
+			if (take)
+				t->extra[i] = t->extra[--t->nextra];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&extra_lock);
+	return found;
+}
+
 uint16_t vt__task_claim_ticket(vt_task *t)
 {
 	unsigned old = atomic_load(&t->ticket);
@@ -186,8 +299,8 @@ uint16_t vt__task_claim_ticket(vt_task *t)
 		unsigned gen;
 
 		if (old & TICKET_OWNED)
-			return 0;
-		gen = (old + 1) & 0xFFFFu;
+			return extra_claim(t);
+		gen = (old + 1) & 0x7FFFu;
 		if (gen == 0)
 			gen = 1;
 		if (atomic_compare_exchange_weak(&t->ticket, &old, TICKET_OWNED | gen))
@@ -201,13 +314,18 @@ bool vt__task_use_ticket(vt_task *t, uint16_t token)
 
 	if (token == 0)
 		return true;
+	if (token & TICKET_EXTRA)
+		return extra_find(t, token, true);
 	return atomic_compare_exchange_strong(&t->ticket, &want, (unsigned)token);
 }
 
 bool vt__task_ticket_valid(const vt_task *t, uint16_t token)
 {
-	return token == 0 ||
-	       atomic_load(&((vt_task *)t)->ticket) == (TICKET_OWNED | token);
+	if (token == 0)
+		return true;
+	if (token & TICKET_EXTRA)
+		return extra_find((vt_task *)t, token, false);
+	return atomic_load(&((vt_task *)t)->ticket) == (TICKET_OWNED | token);
 }
 
 /* ---- combinators ---- */

@@ -54,7 +54,13 @@ struct vt_task {
 	int err;
 	void *value;
 	struct vt__wait *waiters;
+	struct vt__wait *waiters_tail;  /* O(1) registration of the N-th waiter */
 	struct vt_task *free_next;
+	/* Tickets of further vtasks made from the same task (bit 15 set), under
+	 * a lock: each is consumed once, like the owning ticket. */
+	uint16_t *extra;
+	uint32_t nextra, capextra;
+	uint16_t extra_gen;
 };
 
 /* ---- fibers (loop.c) ---- */
@@ -118,6 +124,15 @@ typedef struct vt__ctx { void *sp; } vt__ctx;
 typedef struct vt__ctx { ucontext_t uc; void (*fn)(void *); void *arg; } vt__ctx;
 #endif
 void vt__ctx_make(vt__ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg) VT__HIDDEN;
+#ifdef VT__ASM_SWITCH
+/* Inline: a switch is one call into the assembly, nothing around it. */
+void vt__ctx_swap(void **save_sp, void *load_sp) VT__HIDDEN;
+static inline void vt__ctx_jump(vt__ctx *from, vt__ctx *to)
+{
+	vt__ctx_swap(&from->sp, to->sp);
+}
+#else
 void vt__ctx_jump(vt__ctx *from, vt__ctx *to) VT__HIDDEN;
+#endif
 
 #endif /* VT_INTERNAL_H */
