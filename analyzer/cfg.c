@@ -12,6 +12,7 @@ vt_func *cfg_new(const char *name, vt_loc loc)
 	fn->loc = loc;
 	fn->entry = cfg_block(fn);
 	fn->exit = cfg_block(fn);
+	fn->ret = -1;
 	return fn;
 }
 
@@ -48,7 +49,7 @@ int cfg_block(vt_func *fn)
 
 int cfg_var(vt_func *fn, const char *name, enum vt_var_kind kind, vt_loc loc)
 {
-	vt_var v = { .name = xstrdup(name), .kind = kind, .loc = loc, .param = -1 };
+	vt_var v = { .name = xstrdup(name), .kind = kind, .loc = loc, .param = -1, .birth = -1 };
 
 	vec_push(&fn->vars, v);
 	return (int)fn->vars.len - 1;
@@ -67,9 +68,9 @@ vt_event *cfg_emit(vt_func *fn, int block, enum vt_ev_kind kind, vt_loc loc)
 {
 	vt_block *b = &fn->blocks.data[block];
 	vt_event e = { .kind = kind, .dst = -1, .src = -1, .id = fn->nevents++,
-		       .loc = loc, .arg = -1 };
+		       .loc = loc, .arg = -1, .ret = -1 };
 
-	if (kind != EV_FORGET)
+	if (kind != EV_FORGET && kind != EV_SETK)
 		fn->uses_vtask = true;
 	vec_push(&b->ev, e);
 	return &b->ev.data[b->ev.len - 1];
@@ -88,7 +89,7 @@ const char *cfg_ev_name(enum vt_ev_kind k)
 {
 	static const char *const names[] = {
 		"birth", "copy", "clear", "consume", "inspect", "handoff",
-		"store", "escape", "callref", "drop", "forget",
+		"store", "escape", "callref", "drop", "forget", "setk", "point",
 	};
 	return k < sizeof names / sizeof *names ? names[k] : "?";
 }
@@ -140,6 +141,8 @@ void cfg_dump(const vt_func *fn, FILE *out)
 				fprintf(out, " <- %s", var_name(fn, e->src));
 			if (e->what)
 				fprintf(out, " (%s)", e->what);
+			if (e->kind == EV_SETK)
+				fprintf(out, " = %lld", (long long)e->k);
 			fputc('\n', out);
 		}
 		for (size_t j = 0; j < b->succ.len; j++) {

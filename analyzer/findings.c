@@ -35,6 +35,18 @@ void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col
 	vec_push(&fs->errors, e);
 }
 
+void vt_add_limit(vt_findings *fs, vt_loc loc, const char *fmt, ...)
+{
+	vt_error e = { .file = xstrdup(loc.file ? loc.file : ""), .line = loc.line, .col = loc.col };
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&e.message, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	vec_push(&fs->limits, e);
+}
+
 /* A deep copy of f into fs, its places moved by delta lines (a function that moved). */
 void vt_copy_finding(vt_findings *fs, const vt_finding *f, int delta)
 {
@@ -102,8 +114,11 @@ void vt_findings_move(vt_findings *dst, vt_findings *src)
 		vec_push(&dst->items, src->items.data[i]);
 	for (size_t i = 0; i < src->errors.len; i++)
 		vec_push(&dst->errors, src->errors.data[i]);
+	for (size_t i = 0; i < src->limits.len; i++)
+		vec_push(&dst->limits, src->limits.data[i]);
 	free(src->items.data);
 	free(src->errors.data);
+	free(src->limits.data);
 	memset(src, 0, sizeof *src);
 }
 
@@ -127,7 +142,12 @@ void vt_findings_free(vt_findings *fs)
 		free(fs->errors.data[i].file);
 		free(fs->errors.data[i].message);
 	}
+	for (size_t i = 0; i < fs->limits.len; i++) {
+		free(fs->limits.data[i].file);
+		free(fs->limits.data[i].message);
+	}
 	free(fs->items.data);
 	free(fs->errors.data);
+	free(fs->limits.data);
 	memset(fs, 0, sizeof *fs);
 }

@@ -1,10 +1,15 @@
 /*
  * flow.c: the data-flow engine.  Runs one function's CFG to a fixed point
- * over sets of path states, so that every path counts: a block's states are
- * kept apart while their vtask operations differ (ESP-style), and merged
- * while only their facts about int locals differ (those facts are met).
- * Rules see each event on each state through vt_rule_hooks; the engine then
- * applies the event.
+ * over sets of path states, so that every path counts.  It runs once per
+ * operation site (ESP's property simulation: each run follows the
+ * operations one birth event makes, and the others are not there), so that
+ * independent operations do not multiply the states.  Within a run, a
+ * block's states are kept apart while their operations differ, and united
+ * only when one fact set can say exactly what both did (state.c): facts are
+ * never approximated, except past the state budget, where a joined state is
+ * marked approx and nothing found on it is reported (vt_report), and the
+ * function is named in the findings' limits.  Rules see each event on each
+ * state through vt_rule_hooks; the engine then applies the event.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,13 @@ struct vt_rule_ctx {
 	uint8_t *param_use;         /* per parameter: VT_USE_* bits, any path */
 	int rule;                   /* the rule whose hook runs */
 	void *rule_data[VT_MAX_RULES];
+	int track;                  /* the site this run follows; TRACK_NONE: none */
+	bool approx;                /* the state the hooks see may be a path that is not */
+	bool budget_hit;            /* some state was joined past the budget */
+	const vt_event *ev;         /* the CFG's event being applied (stable) */
 };
+
+enum { TRACK_NONE = -2 };
 
 /* ---- reporting ------------------------------------------------------------------- */
 
@@ -35,6 +46,8 @@ void vt_report(vt_rule_ctx *cx, vt_loc at, const vt_loc *note_at, const char *no
 	char *msg;
 	vt_finding *f;
 
+	if (cx->approx)
+		return; /* may rest on a path the facts rule out: the budget note says so */
 	for (size_t i = cx->first_finding; i < fs->items.len; i++) {
 		f = &fs->items.data[i];
 		if (f->rule != rule || vt_loc_cmp(f->loc, at) != 0)
@@ -74,15 +87,17 @@ unsigned vt_param_use(const vt_rule_ctx *cx, int param)
 
 /* ---- hooks ----------------------------------------------------------------------- */
 
-static vt_op_view view(vt_rule_ctx *cx, const op *o, const vt_event *ev)
+/* What the rules see of o; var: the variable the event names it by, or -1. */
+static vt_op_view view(vt_rule_ctx *cx, const op *o, int var)
 {
 	const vt_func *fn = cx->fn;
-	int var = ev && ev->src >= 0 && fn->vars.data[ev->src].kind != VAR_TEMP ? ev->src
-										 : o->name_var;
 	vt_op_view v = { .born = o->born->loc, .status = o->status, .flags = o->flags,
 			 .first = o->first, .maker = o->born->what, .param = -1,
-			 .name = var >= 0 ? fn->vars.data[var].name : NULL };
+			 .approx = cx->approx };
 
+	if (var < 0 || fn->vars.data[var].kind == VAR_TEMP)
+		var = o->name_var;
+	v.name = var >= 0 ? fn->vars.data[var].name : NULL;
 	if (o->flags & OP_PARAM) {
 		v.name = fn->vars.data[o->born->dst].name;
 		v.param = o->born->arg;
@@ -132,9 +147,9 @@ static void param_used(vt_rule_ctx *cx, const op *o, uint8_t what)
 /* ---- applying events --------------------------------------------------------------- */
 
 /* var lets go of its operation; if nothing holds it any more it may be lost. */
-static void release(vt_rule_ctx *cx, state *s, int var, const vt_event *ev)
+static void release(vt_rule_ctx *cx, state *s, int var)
 {
-	bind *b = st_bind_of(s, var);
+	bind *b = var >= 0 ? st_bind_of(s, var) : NULL;
 	int site, gen;
 	op *o;
 
@@ -147,116 +162,129 @@ static void release(vt_rule_ctx *cx, state *s, int var, const vt_event *ev)
 	if (!o || st_referenced(s, site, gen) || (o->flags & OP_CALLER))
 		return;
 	if ((o->status & ST_LIVE) && !(o->flags & OP_MAYBE)) {
-		vt_op_view v = view(cx, o, NULL);
+		vt_op_view v = view(cx, o, -1);
 
-		call_hooks(cx, HOOK_LOST, &v, ev);
+		call_hooks(cx, HOOK_LOST, &v, cx->ev);
 	}
 	st_remove_op(s, site, gen);
 }
 
-/* A new operation made at ev; one made here before and still held becomes "older". */
-static void make(vt_rule_ctx *cx, state *s, int dst, const vt_event *ev, uint8_t flags)
+/* The operations made at site become one generation older: a new one is made there. */
+static void age(state *s, int site)
 {
+	for (size_t i = 0; i < s->ops.len; i++)
+		if (s->ops.data[i].site == site && s->ops.data[i].gen < UINT8_MAX)
+			s->ops.data[i].gen++;
+	for (size_t i = 0; i < s->binds.len; i++)
+		if (s->binds.data[i].site == site && s->binds.data[i].gen < UINT8_MAX)
+			s->binds.data[i].gen++;
+}
+
+/* A new operation made here; only the site this run follows is tracked. */
+static void make(vt_rule_ctx *cx, state *s, int dst, uint8_t flags)
+{
+	const vt_event *ev = cx->ev;
 	op n = { .site = ev->id, .status = ST_LIVE, .flags = flags, .born = ev, .name_var = -1 };
-	op *old;
 
-	release(cx, s, dst, ev);
-	old = st_op(s, ev->id, 0);
-	if (old) {
-		op aged = *old;
-
-		st_remove_op(s, ev->id, 1);
-		for (size_t i = 0; i < s->binds.len; i++)
-			if (s->binds.data[i].site == ev->id && s->binds.data[i].gen == 0)
-				s->binds.data[i].gen = 1;
-		st_remove_op(s, ev->id, 0);
-		aged.gen = 1;
-		st_add_op(s, aged);
-	}
+	release(cx, s, dst);
+	if (ev->id != cx->track)
+		return;
+	if (st_op(s, ev->id, UINT8_MAX - 1))
+		s->approx = true; /* generations run out: only in absurd code */
+	age(s, ev->id);
 	if (cx->fn->vars.data[dst].kind != VAR_TEMP)
 		n.name_var = dst;
 	st_bind(s, dst, st_add_op(s, n));
 }
 
-static void copy(vt_rule_ctx *cx, state *s, const vt_event *ev)
+static void copy(vt_rule_ctx *cx, state *s, int dst, int src)
 {
-	op *o = ev->src >= 0 ? st_var_op(s, ev->src) : NULL;
-	bind *cur = st_bind_of(s, ev->dst);
+	op *o = src >= 0 ? st_var_op(s, src) : NULL;
+	bind *cur = st_bind_of(s, dst);
 	op keep;
 
 	if (o && cur && cur->site == o->site && cur->gen == o->gen)
 		return;
 	if (o)
 		keep = *o;
-	release(cx, s, ev->dst, ev);
+	release(cx, s, dst);
 	if (!o)
 		return;
 	o = st_op(s, keep.site, keep.gen);
-	if (o->name_var < 0 && cx->fn->vars.data[ev->dst].kind != VAR_TEMP)
-		o->name_var = ev->dst;
-	st_bind(s, ev->dst, o);
+	if (o->name_var < 0 && cx->fn->vars.data[dst].kind != VAR_TEMP)
+		o->name_var = dst;
+	st_bind(s, dst, o);
 }
 
-static void consumed(vt_rule_ctx *cx, state *s, op *o, const vt_event *ev, uint8_t bit)
+static void consumed(vt_rule_ctx *cx, op *o, uint8_t bit)
 {
 	param_used(cx, o, VT_USE_CONSUMED);
 	if (o->flags & OP_CALLER)
 		o->out |= (uint8_t)(bit | OUT_TOUCHED);
 	if (!o->first)
-		o->first = ev;
+		o->first = cx->ev;
 	o->status = (uint8_t)((o->status & ~ST_LIVE) |
 			      (bit == OUT_HANDED ? ST_HANDED : ST_CONSUMED));
 }
 
-/* The rules see ev on src's operation (if any) before the engine applies it. */
-static op *observe(vt_rule_ctx *cx, state *s, const vt_event *ev, enum hook h)
+/* The rules see the event on var's operation (if any) before the engine applies it. */
+static op *observe(vt_rule_ctx *cx, state *s, int var, enum hook h)
 {
-	op *o = st_var_op(s, ev->src);
+	op *o = st_var_op(s, var);
 	vt_op_view v;
 
 	if (o) {
-		v = view(cx, o, ev);
-		call_hooks(cx, h, &v, ev);
+		v = view(cx, o, var);
+		call_hooks(cx, h, &v, cx->ev);
 	}
 	return o;
 }
 
-static void consume(vt_rule_ctx *cx, state *s, const vt_event *ev)
+static void consume(vt_rule_ctx *cx, state *s, int src)
 {
-	op *o = observe(cx, s, ev, HOOK_CONSUME);
+	op *o = observe(cx, s, src, HOOK_CONSUME);
 
 	if (o)
-		consumed(cx, s, o, ev, OUT_CONSUMED);
+		consumed(cx, o, OUT_CONSUMED);
 }
 
-static void inspect(vt_rule_ctx *cx, state *s, const vt_event *ev)
+static void inspect(vt_rule_ctx *cx, state *s, int src, int dst)
 {
-	op *o = observe(cx, s, ev, HOOK_INSPECT);
+	op *o = observe(cx, s, src, HOOK_INSPECT);
 
 	if (!o)
 		return;
 	param_used(cx, o, VT_USE_INSPECTED);
 	if (o->flags & OP_CALLER)
 		o->out |= OUT_TOUCHED;
-	if (ev->dst >= 0)
-		st_link(s, ev->dst, o);
+	if (dst >= 0)
+		st_link(s, dst, o, cx->ev->flags != 0);
 }
 
-static void handoff(vt_rule_ctx *cx, state *s, const vt_event *ev)
+static void handoff(vt_rule_ctx *cx, state *s, int src)
 {
-	op *o = observe(cx, s, ev, HOOK_HANDOFF);
+	op *o = observe(cx, s, src, HOOK_HANDOFF);
 
 	if (o)
-		consumed(cx, s, o, ev, OUT_HANDED);
+		consumed(cx, o, OUT_HANDED);
 }
 
-static void store(vt_rule_ctx *cx, state *s, const vt_event *ev)
+/*
+ * A store names its vtask in the run that follows it; one of nothing vtlint
+ * follows is reported by the run that follows nothing.
+ */
+static void store(vt_rule_ctx *cx, state *s, int src)
 {
-	op *o = ev->src >= 0 ? st_var_op(s, ev->src) : NULL;
-	op none = { .site = -1, .born = ev, .name_var = -1 };
-	vt_op_view v = view(cx, o ? o : &none, ev);
+	op *o = src >= 0 ? st_var_op(s, src) : NULL;
+	op none = { .site = -1, .born = cx->ev, .name_var = -1 };
+	vt_op_view v;
 
-	call_hooks(cx, HOOK_STORE, &v, ev);
+	if (!o && cx->track != TRACK_NONE)
+		return;
+	v = view(cx, o ? o : &none, src);
+	if (!o)
+		v.maker = NULL;
+	call_hooks(cx, HOOK_STORE, &v, cx->ev);
 	if (!o)
 		return;
 	param_used(cx, o, VT_USE_CONSUMED);
@@ -273,7 +301,7 @@ static void escape(vt_rule_ctx *cx, state *s, int var)
 
 	if (!o)
 		return;
-	v = view(cx, o, NULL);
+	v = view(cx, o, var);
 	call_hooks(cx, HOOK_ESCAPE, &v, NULL);
 	param_used(cx, o, VT_USE_CONSUMED);
 	if (o->flags & OP_CALLER) {
@@ -286,26 +314,39 @@ static void escape(vt_rule_ctx *cx, state *s, int var)
 
 /* ---- calls that take &x: one state per way the callee can return -------------------- */
 
-static void callee_effect(vt_rule_ctx *cx, state *s, const vt_event *ev, unsigned bits,
-			  bool always_stores)
+static void callee_effect(vt_rule_ctx *cx, state *s, int src, unsigned bits, bool always_stores)
 {
-	op *o = st_var_op(s, ev->src);
+	op *o = st_var_op(s, src);
 
 	if (bits & (OUT_CONSUMED | OUT_TOUCHED))
-		observe(cx, s, ev, (bits & OUT_CONSUMED) ? HOOK_CONSUME : HOOK_INSPECT);
+		observe(cx, s, src, (bits & OUT_CONSUMED) ? HOOK_CONSUME : HOOK_INSPECT);
 	if (o && (bits & OUT_CONSUMED))
-		consumed(cx, s, o, ev, OUT_CONSUMED);
+		consumed(cx, o, OUT_CONSUMED);
 	else if (o && (bits & OUT_HANDED))
-		consumed(cx, s, o, ev, OUT_HANDED);
+		consumed(cx, o, OUT_HANDED);
 	if (bits & OUT_ESCAPED)
-		escape(cx, s, ev->src);
-	if (bits & OUT_STORED)
-		make(cx, s, ev->src, ev, always_stores ? 0 : OP_MAYBE);
+		escape(cx, s, src);
+	if ((bits & OUT_STORED) && src >= 0)
+		make(cx, s, src, always_stores ? 0 : OP_MAYBE);
 }
 
-static void callref(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
+/* What the callee returned on the paths of outcome b: a fact on the call's result. */
+static void returned(state *s, const vt_event *ev, const vt_param_sum *p, unsigned b)
 {
-	uint32_t outs = ev->sum->param[ev->arg].outcomes;
+	vt_cond c = { .kind = COND_RANGE, .var = ev->ret, .lo = p->ret_lo[b], .hi = p->ret_hi[b] };
+
+	if (ev->ret < 0)
+		return;
+	st_forget(s, ev->ret);
+	if (p->ret_known & (1u << b))
+		st_apply_cond(s, &c);
+}
+
+static void callref(vt_rule_ctx *cx, stateset *work, size_t i, int src)
+{
+	const vt_event *ev = cx->ev;
+	const vt_param_sum *p = &ev->sum->param[ev->arg];
+	uint32_t outs = p->outcomes;
 	bool always = outs != 0;
 	state *base = work->data[i];
 	bool first = true;
@@ -322,7 +363,8 @@ static void callref(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *e
 		if (!first)
 			vec_push(work, s);
 		first = false;
-		callee_effect(cx, s, ev, b, always);
+		callee_effect(cx, s, src, b, always);
+		returned(s, ev, p, b);
 	}
 	if (first) { /* the callee never returns */
 		st_free(base);
@@ -330,43 +372,67 @@ static void callref(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *e
 	}
 }
 
+/* The vtask variable an event's operand names on this path: through a vtask * local. */
+static int resolve(const vt_rule_ctx *cx, const state *s, int var)
+{
+	if (var >= 0 && cx->fn->vars.data[var].kind == VAR_PTR)
+		return st_target(s, var);
+	return var;
+}
+
 static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 {
 	state *s = work->data[i];
+	int src = resolve(cx, s, ev->src);
 
+	cx->ev = ev;
+	cx->approx = s->approx;
 	switch (ev->kind) {
-	case EV_BIRTH: make(cx, s, ev->dst, ev, ev->flags); break;
-	case EV_COPY: copy(cx, s, ev); break;
-	case EV_CLEAR: release(cx, s, ev->dst, ev); break;
-	case EV_CONSUME: consume(cx, s, ev); break;
-	case EV_INSPECT: inspect(cx, s, ev); break;
-	case EV_HANDOFF: handoff(cx, s, ev); break;
-	case EV_STORE: store(cx, s, ev); break;
-	case EV_ESCAPE: escape(cx, s, ev->src); break;
-	case EV_CALLREF: callref(cx, work, i, ev); break;
-	case EV_DROP: release(cx, s, ev->src, ev); break;
+	case EV_BIRTH: make(cx, s, ev->dst, ev->flags); break;
+	case EV_COPY: copy(cx, s, ev->dst, src); break;
+	case EV_CLEAR: release(cx, s, ev->dst); break;
+	case EV_CONSUME: consume(cx, s, src); break;
+	case EV_INSPECT: inspect(cx, s, src, ev->dst); break;
+	case EV_HANDOFF: handoff(cx, s, src); break;
+	case EV_STORE: store(cx, s, src); break;
+	case EV_ESCAPE: escape(cx, s, src); break;
+	case EV_CALLREF: callref(cx, work, i, src); break;
+	case EV_DROP: release(cx, s, src); break;
 	case EV_FORGET: st_forget(s, ev->dst); break;
+	case EV_SETK: st_set_const(s, ev->dst, ev->k); break;
+	case EV_POINT: st_point(s, ev->dst, src); break;
 	}
+	cx->approx = false;
 }
 
 /* ---- the fixed point ---------------------------------------------------------------- */
 
-/* Adds s to a block's states; true when the block must be looked at again. */
-static bool merge_into(stateset *in, state *s, int max_states)
-{
-	for (size_t i = 0; i < in->len; i++)
-		if (st_same_shape(in->data[i], s)) {
-			bool changed = st_meet_facts(in->data[i], s) |
-				       st_keep_earliest(in->data[i], s);
+typedef struct engine {
+	vt_rule_ctx cx;
+	int max_states;
+	stateset *in;
+	VEC(int) queue;
+	bool *queued;
+} engine;
 
+/* Adds s to a block's states; true when the block must be looked at again. */
+static bool merge_into(engine *en, stateset *in, state *s)
+{
+	for (size_t i = 0; i < in->len; i++) {
+		bool changed;
+
+		if (st_same_shape(in->data[i], s) && st_unite_facts(in->data[i], s, &changed)) {
+			changed |= st_keep_earliest(in->data[i], s);
 			st_free(s);
 			return changed;
 		}
-	if ((int)in->len >= max_states)
+	}
+	if ((int)in->len >= en->max_states)
 		for (size_t i = 0; i < in->len; i++)
 			if (st_same_binds(in->data[i], s)) {
-				bool changed = st_join_ops(in->data[i], s);
+				bool changed = st_join(in->data[i], s);
 
+				en->cx.budget_hit = true;
 				st_free(s);
 				return changed;
 			}
@@ -384,14 +450,6 @@ static void run_block(vt_rule_ctx *cx, const vt_block *b, stateset *work)
 				apply(cx, work, i, &b->ev.data[e]);
 	}
 }
-
-typedef struct engine {
-	vt_rule_ctx cx;
-	int max_states;
-	stateset *in;
-	VEC(int) queue;
-	bool *queued;
-} engine;
 
 static void enqueue(engine *en, int b)
 {
@@ -412,7 +470,7 @@ static void propagate(engine *en, const vt_block *b, stateset *work)
 
 			if (!st_apply_cond(s, &e->cond))
 				st_free(s);
-			else if (merge_into(&en->in[e->to], s, en->max_states))
+			else if (merge_into(en, &en->in[e->to], s))
 				enqueue(en, e->to);
 		}
 		st_free(work->data[i]);
@@ -444,16 +502,71 @@ static void fixed_point(engine *en)
 
 /* ---- summaries and parameters after the walk ------------------------------------------- */
 
-static void summarize(engine *en, vt_summary *sum)
+static int nparams_of(const vt_func *fn)
+{
+	int n = 0;
+
+	for (size_t v = 0; v < fn->vars.len; v++)
+		if (fn->vars.data[v].param >= n)
+			n = fn->vars.data[v].param + 1;
+	return n;
+}
+
+/* The caller's operation behind *p of out-parameter v, in one exit state. */
+static unsigned exit_outcome(state *s, int v)
+{
+	bind *b = st_bind_of(s, v);
+	op *caller = NULL;
+	unsigned bits;
+
+	for (size_t k = 0; k < s->ops.len && !caller; k++)
+		if ((s->ops.data[k].flags & OP_CALLER) && s->ops.data[k].born->dst == v)
+			caller = &s->ops.data[k];
+	bits = caller ? caller->out : 0;
+	if (!b || !caller || b->site != caller->site)
+		bits |= OUT_STORED;
+	return bits;
+}
+
+/* What the function returned on one exit state, as a range, when a fact knows it. */
+static void exit_return(const vt_func *fn, state *s, vt_param_sum *p, unsigned bits)
+{
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+	bool known = false;
+
+	for (size_t k = 0; fn->ret >= 0 && k < s->facts.len; k++)
+		if (s->facts.data[k].var == fn->ret) {
+			lo = s->facts.data[k].lo;
+			hi = s->facts.data[k].hi;
+			known = true;
+		}
+	if (!(p->outcomes & (1u << bits))) {
+		p->ret_lo[bits] = lo;
+		p->ret_hi[bits] = hi;
+	} else {
+		p->ret_lo[bits] = lo < p->ret_lo[bits] ? lo : p->ret_lo[bits];
+		p->ret_hi[bits] = hi > p->ret_hi[bits] ? hi : p->ret_hi[bits];
+		known &= (p->ret_known >> bits) & 1;
+	}
+	p->ret_known = known ? p->ret_known | (1u << bits) : p->ret_known & ~(1u << bits);
+	p->outcomes |= 1u << bits;
+}
+
+/* After the run that follows out-parameter v's operation: how each exit path left it. */
+static void summarize_out(engine *en, vt_summary *sum, int v)
 {
 	const vt_func *fn = en->cx.fn;
 	stateset *exit = &en->in[fn->exit];
+	vt_param_sum *p = &sum->param[fn->vars.data[v].param];
 
-	sum->nparams = 0;
-	for (size_t v = 0; v < fn->vars.len; v++)
-		if (fn->vars.data[v].param >= sum->nparams)
-			sum->nparams = fn->vars.data[v].param + 1;
-	sum->param = xcalloc((size_t)sum->nparams + 1, sizeof *sum->param);
+	for (size_t i = 0; i < exit->len; i++)
+		exit_return(fn, exit->data[i], p, exit_outcome(exit->data[i], v));
+}
+
+static void summarize_params(engine *en, vt_summary *sum)
+{
+	const vt_func *fn = en->cx.fn;
+
 	for (size_t v = 0; v < fn->vars.len; v++) {
 		const vt_var *var = &fn->vars.data[v];
 		vt_param_sum *p;
@@ -466,22 +579,61 @@ static void summarize(engine *en, vt_summary *sum)
 		if (p->is_vtask)
 			p->inspect_only = en->cx.param_use[var->param] ==
 					  (VT_USE_USED | VT_USE_INSPECTED);
-		for (size_t i = 0; p->is_out && i < exit->len; i++) {
-			state *s = exit->data[i];
-			bind *b = st_bind_of(s, (int)v);
-			op *caller = NULL;
-			unsigned bits;
-
-			for (size_t k = 0; k < s->ops.len && !caller; k++)
-				if ((s->ops.data[k].flags & OP_CALLER) &&
-				    s->ops.data[k].born->dst == (int)v)
-					caller = &s->ops.data[k];
-			bits = caller ? caller->out : 0;
-			if (!b || !caller || b->site != caller->site)
-				bits |= OUT_STORED;
-			p->outcomes |= 1u << bits;
-		}
 	}
+}
+
+/* ---- one run per operation site --------------------------------------------------------- */
+
+static void run_once(engine *en, int track, vt_summary *sum)
+{
+	const vt_func *fn = en->cx.fn;
+	size_t nb = fn->blocks.len;
+
+	en->cx.track = track;
+	memset(en->queued, 0, nb * sizeof *en->queued);
+	en->queue.len = 0;
+	vec_push(&en->in[fn->entry], st_new());
+	enqueue(en, fn->entry);
+	fixed_point(en);
+	for (size_t v = 0; sum && v < fn->vars.len; v++)
+		if (fn->vars.data[v].kind == VAR_OUT && fn->vars.data[v].param >= 0 &&
+		    fn->vars.data[v].birth == track)
+			summarize_out(en, sum, (int)v);
+	for (size_t b = 0; b < nb; b++) {
+		for (size_t i = 0; i < en->in[b].len; i++)
+			st_free(en->in[b].data[i]);
+		en->in[b].len = 0;
+	}
+}
+
+/* Every event that may make an operation names a run; stores get one that follows none. */
+static void run_all(engine *en, vt_summary *sum)
+{
+	const vt_func *fn = en->cx.fn;
+	bool stores = false;
+
+	for (size_t b = 0; b < fn->blocks.len; b++)
+		for (size_t e = 0; e < fn->blocks.data[b].ev.len; e++) {
+			const vt_event *ev = &fn->blocks.data[b].ev.data[e];
+
+			if (ev->kind == EV_BIRTH || (ev->kind == EV_CALLREF && ev->arg >= 0 &&
+						     (ev->sum->param[ev->arg].outcomes &
+						      ~((1u << OUT_STORED) - 1))))
+				run_once(en, ev->id, sum);
+			stores |= ev->kind == EV_STORE;
+		}
+	if (stores)
+		run_once(en, TRACK_NONE, NULL);
+}
+
+static void note_budget(engine *en)
+{
+	const vt_func *fn = en->cx.fn;
+
+	vt_add_limit(en->cx.out, fn->loc,
+		     "'%s' has more paths than vtlint keeps apart (%d states per block): "
+		     "findings that would rest on merged paths are not reported",
+		     fn->name, en->max_states);
 }
 
 void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_summary *sum)
@@ -490,26 +642,24 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 			      .first_finding = out->items.len },
 		      .max_states = o->max_states > 0 ? o->max_states : VT_MAX_STATES };
 	size_t nb = fn->blocks.len;
-	int nparams = 0;
+	int nparams = nparams_of(fn);
 
-	for (size_t v = 0; v < fn->vars.len; v++)
-		if (fn->vars.data[v].param >= nparams)
-			nparams = fn->vars.data[v].param + 1;
 	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
 	en.in = xcalloc(nb, sizeof *en.in);
 	en.queued = xcalloc(nb, sizeof *en.queued);
-	vec_push(&en.in[fn->entry], st_new());
-	enqueue(&en, fn->entry);
+	if (sum) {
+		sum->nparams = nparams;
+		sum->param = xcalloc((size_t)nparams + 1, sizeof *sum->param);
+	}
 	frame_hooks(&en.cx, false);
-	fixed_point(&en);
+	run_all(&en, sum);
 	frame_hooks(&en.cx, true);
 	if (sum)
-		summarize(&en, sum);
-	for (size_t b = 0; b < nb; b++) {
-		for (size_t i = 0; i < en.in[b].len; i++)
-			st_free(en.in[b].data[i]);
+		summarize_params(&en, sum);
+	if (en.cx.budget_hit)
+		note_budget(&en);
+	for (size_t b = 0; b < nb; b++)
 		free(en.in[b].data);
-	}
 	free(en.in);
 	free(en.queued);
 	free(en.queue.data);

@@ -409,6 +409,7 @@ static void params(L *l, CXCursor fn)
 		e->dst = v;
 		e->flags = k == VAR_PARAM ? OP_PARAM : OP_CALLER;
 		e->arg = i;
+		l->fn->vars.data[v].birth = e->id;
 	}
 }
 

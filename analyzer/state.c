@@ -1,4 +1,4 @@
-/* state.c: one abstract path state: operations, bindings and int facts. */
+/* state.c: one abstract path state: operations, bindings, pointer targets and int facts. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,13 +17,40 @@ state *st_new(void)
 			memcpy((dst).data, (src).data, (src).len * sizeof *(src).data); \
 	} while (0)
 
+static int64_t *copy_ex(const fact *f)
+{
+	int64_t *ex;
+
+	if (!f->nex)
+		return NULL;
+	ex = xmalloc(f->nex * sizeof *ex);
+	memcpy(ex, f->ex, f->nex * sizeof *ex);
+	return ex;
+}
+
+static void copy_facts(state *c, const state *s)
+{
+	COPY_VEC(c->facts, s->facts);
+	for (size_t i = 0; i < c->facts.len; i++)
+		c->facts.data[i].ex = copy_ex(&s->facts.data[i]);
+}
+
+static void free_facts(state *s)
+{
+	for (size_t i = 0; i < s->facts.len; i++)
+		free(s->facts.data[i].ex);
+	s->facts.len = 0;
+}
+
 state *st_copy(const state *s)
 {
 	state *c = st_new();
 
 	COPY_VEC(c->ops, s->ops);
 	COPY_VEC(c->binds, s->binds);
-	COPY_VEC(c->facts, s->facts);
+	COPY_VEC(c->ptrs, s->ptrs);
+	copy_facts(c, s);
+	c->approx = s->approx;
 	return c;
 }
 
@@ -31,8 +58,10 @@ void st_free(state *s)
 {
 	if (!s)
 		return;
+	free_facts(s);
 	free(s->ops.data);
 	free(s->binds.data);
+	free(s->ptrs.data);
 	free(s->facts.data);
 	free(s);
 }
@@ -57,7 +86,7 @@ bind *st_bind_of(state *s, int var)
 
 op *st_var_op(state *s, int var)
 {
-	bind *b = st_bind_of(s, var);
+	bind *b = var >= 0 ? st_bind_of(s, var) : NULL;
 
 	return b ? st_op(s, b->site, b->gen) : NULL;
 }
@@ -130,7 +159,42 @@ bool st_referenced(const state *s, int site, int gen)
 	return false;
 }
 
-/* ---- facts about int locals ------------------------------------------------------ */
+/* ---- vtask * locals: the vtask each names on this path ---------------------------- */
+
+int st_target(const state *s, int var)
+{
+	for (size_t i = 0; i < s->ptrs.len; i++)
+		if (s->ptrs.data[i].var == var)
+			return s->ptrs.data[i].target;
+	return -1;
+}
+
+void st_point(state *s, int var, int target)
+{
+	size_t i = 0;
+	ptr p = { .var = var, .target = target };
+
+	while (i < s->ptrs.len && s->ptrs.data[i].var < var)
+		i++;
+	if (i < s->ptrs.len && s->ptrs.data[i].var == var) {
+		if (target >= 0)
+			s->ptrs.data[i].target = target;
+		else
+			memmove(&s->ptrs.data[i], &s->ptrs.data[i + 1],
+				(--s->ptrs.len - i) * sizeof p);
+		return;
+	}
+	if (target < 0)
+		return;
+	vec_reserve(&s->ptrs, 1);
+	memmove(&s->ptrs.data[i + 1], &s->ptrs.data[i], (s->ptrs.len - i) * sizeof p);
+	s->ptrs.data[i] = p;
+	s->ptrs.len++;
+}
+
+/* ---- facts about int locals: a range less a sorted set of excluded values ----------- */
+
+static const fact full = { .lo = INT64_MIN, .hi = INT64_MAX, .link_site = -1 };
 
 static fact *find_fact(state *s, int var)
 {
@@ -140,14 +204,22 @@ static fact *find_fact(state *s, int var)
 	return NULL;
 }
 
+static const fact *fact_or_full(const state *s, int var)
+{
+	const fact *f = find_fact((state *)s, var);
+
+	return f ? f : &full;
+}
+
 static fact *get_fact(state *s, int var)
 {
-	fact f = { .var = var, .lo = INT64_MIN, .hi = INT64_MAX, .link_site = -1 };
+	fact f = full;
 	size_t i = 0;
 	fact *have = find_fact(s, var);
 
 	if (have)
 		return have;
+	f.var = var;
 	vec_reserve(&s->facts, 1);
 	while (i < s->facts.len && s->facts.data[i].var < var)
 		i++;
@@ -164,12 +236,23 @@ void st_forget(state *s, int var)
 	if (f) {
 		size_t i = (size_t)(f - s->facts.data);
 
+		free(f->ex);
 		memmove(f, f + 1, (s->facts.len - i - 1) * sizeof *f);
 		s->facts.len--;
 	}
 }
 
-bool st_link(state *s, int var, const op *o)
+/* `x = K;`: x is K until it changes. */
+void st_set_const(state *s, int var, int64_t k)
+{
+	fact *f;
+
+	st_forget(s, var);
+	f = get_fact(s, var);
+	f->lo = f->hi = k;
+}
+
+bool st_link(state *s, int var, const op *o, bool neg)
 {
 	fact *f;
 
@@ -177,57 +260,95 @@ bool st_link(state *s, int var, const op *o)
 	f = get_fact(s, var);
 	f->link_site = o->site;
 	f->link_gen = o->gen;
+	f->link_neg = neg;
 	return true;
 }
 
 static bool excluded(const fact *f, int64_t k)
 {
-	for (int i = 0; i < f->nex; i++)
-		if (f->ex[i] == k)
+	size_t lo = 0, hi = f->nex;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (f->ex[mid] == k)
 			return true;
+		if (f->ex[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
+}
+
+static bool allows(const fact *f, int64_t k)
+{
+	return k >= f->lo && k <= f->hi && !excluded(f, k);
+}
+
+/* Keeps lo and hi allowed values and every excluded value strictly between them. */
+static void normalize(fact *f)
+{
+	size_t a = 0, b = f->nex;
+
+	while (a < b && f->ex[a] <= f->lo) {
+		if (f->ex[a] == f->lo && f->lo < INT64_MAX)
+			f->lo++;
+		a++;
+	}
+	while (b > a && f->ex[b - 1] >= f->hi) {
+		if (f->ex[b - 1] == f->hi && f->hi > INT64_MIN)
+			f->hi--;
+		b--;
+	}
+	memmove(f->ex, f->ex + a, (b - a) * sizeof *f->ex);
+	f->nex = b - a;
 }
 
 static void exclude(fact *f, int64_t k)
 {
-	if (k < f->lo || k > f->hi || excluded(f, k))
+	size_t i = 0;
+
+	if (!allows(f, k))
 		return;
-	if (k == f->lo)
-		f->lo++;
-	else if (k == f->hi)
-		f->hi--;
-	else if (f->nex < MAX_EXCLUDED)
-		f->ex[f->nex++] = k; /* past the limit we just know less */
+	if (k == f->lo || k == f->hi) {
+		k == f->lo ? f->lo++ : f->hi--;
+		normalize(f);
+		return;
+	}
+	while (i < f->nex && f->ex[i] < k)
+		i++;
+	f->ex = xrealloc(f->ex, (f->nex + 1) * sizeof *f->ex);
+	memmove(&f->ex[i + 1], &f->ex[i], (f->nex - i) * sizeof *f->ex);
+	f->ex[i] = k;
+	f->nex++;
 }
 
 static void narrow(fact *f, enum vt_cmp op, int64_t k)
 {
 	switch (op) {
 	case CMP_EQ:
-		if (k < f->lo || k > f->hi || excluded(f, k))
+		if (!allows(f, k))
 			f->lo = 1, f->hi = 0; /* empty */
 		else
 			f->lo = f->hi = k;
 		break;
-	case CMP_NE: exclude(f, k); break;
+	case CMP_NE: exclude(f, k); return;
 	case CMP_LT: if (k == INT64_MIN) f->lo = 1, f->hi = 0; else if (k - 1 < f->hi) f->hi = k - 1; break;
 	case CMP_LE: if (k < f->hi) f->hi = k; break;
 	case CMP_GT: if (k == INT64_MAX) f->lo = 1, f->hi = 0; else if (k + 1 > f->lo) f->lo = k + 1; break;
 	case CMP_GE: if (k > f->lo) f->lo = k; break;
 	}
+	normalize(f);
 }
 
-static bool feasible(const fact *f)
-{
-	return f->lo <= f->hi && !(f->lo == f->hi && excluded(f, f->lo));
-}
-
-/* An inspection's answer known to be non-zero: its operation has completed. */
+/* An inspection's answer known: its operation has completed when the answer says so. */
 static void settle_link(state *s, fact *f)
 {
+	bool done = f->link_neg ? (f->lo == 0 && f->hi == 0) : !allows(f, 0);
 	op *o;
 
-	if (f->link_site < 0 || (f->lo <= 0 && f->hi >= 0 && !excluded(f, 0)))
+	if (f->link_site < 0 || !done)
 		return;
 	o = st_op(s, f->link_site, f->link_gen);
 	if (o)
@@ -261,13 +382,13 @@ bool st_apply_cond(state *s, const vt_cond *c)
 		for (size_t i = 0; i < c->nset; i++)
 			exclude(f, c->set[i]);
 	}
-	if (!feasible(f))
+	if (f->lo > f->hi)
 		return false;
 	settle_link(s, f);
 	return true;
 }
 
-/* ---- comparing and merging states ------------------------------------------------ */
+/* ---- comparing, uniting and joining states ------------------------------------------ */
 
 static bool same_op(const op *a, const op *b)
 {
@@ -291,82 +412,154 @@ bool st_same_binds(const state *a, const state *b)
 /* Same operations in the same states held by the same variables: facts aside. */
 bool st_same_shape(const state *a, const state *b)
 {
-	if (a->ops.len != b->ops.len || !st_same_binds(a, b))
+	if (a->ops.len != b->ops.len || a->ptrs.len != b->ptrs.len || a->approx != b->approx ||
+	    !st_same_binds(a, b))
 		return false;
+	for (size_t i = 0; i < a->ptrs.len; i++)
+		if (a->ptrs.data[i].var != b->ptrs.data[i].var ||
+		    a->ptrs.data[i].target != b->ptrs.data[i].target)
+			return false;
 	for (size_t i = 0; i < a->ops.len; i++)
 		if (!same_op(&a->ops.data[i], &b->ops.data[i]))
 			return false;
 	return true;
 }
 
-static bool allows(const fact *f, int64_t k)
+static bool same_link(const fact *a, const fact *b)
 {
-	return k >= f->lo && k <= f->hi && !excluded(f, k);
+	return a->link_site == b->link_site &&
+	       (a->link_site < 0 || (a->link_gen == b->link_gen && a->link_neg == b->link_neg));
 }
 
 static bool fact_eq(const fact *a, const fact *b)
 {
-	if (a->lo != b->lo || a->hi != b->hi || a->nex != b->nex ||
-	    a->link_site != b->link_site || (a->link_site >= 0 && a->link_gen != b->link_gen))
+	return a->lo == b->lo && a->hi == b->hi && a->nex == b->nex && same_link(a, b) &&
+	       (!a->nex || !memcmp(a->ex, b->ex, a->nex * sizeof *a->ex));
+}
+
+bool st_same_facts(const state *a, const state *b)
+{
+	if (a->facts.len != b->facts.len)
 		return false;
-	for (int i = 0; i < a->nex; i++)
-		if (a->ex[i] != b->ex[i])
+	for (size_t i = 0; i < a->facts.len; i++)
+		if (a->facts.data[i].var != b->facts.data[i].var ||
+		    !fact_eq(&a->facts.data[i], &b->facts.data[i]))
 			return false;
 	return true;
 }
 
-/* The values either fact allows: a range, less what neither allows. */
-static bool meet_fact(fact *f, const fact *g)
+/* Every value f allows, g allows (and g's link, if any, is f's). */
+static bool subset(const fact *f, const fact *g)
 {
-	fact old = *f, m = *f;
-	int64_t cand[2 * MAX_EXCLUDED + 4];
-	int n = 0;
-
-	m.lo = f->lo < g->lo ? f->lo : g->lo;
-	m.hi = f->hi > g->hi ? f->hi : g->hi;
-	m.nex = 0;
-	for (int i = 0; i < f->nex; i++)
-		cand[n++] = f->ex[i];
-	for (int i = 0; i < g->nex; i++)
-		cand[n++] = g->ex[i];
-	if (f->hi < INT64_MAX) cand[n++] = f->hi + 1;
-	if (g->hi < INT64_MAX) cand[n++] = g->hi + 1;
-	if (f->lo > INT64_MIN) cand[n++] = f->lo - 1;
-	if (g->lo > INT64_MIN) cand[n++] = g->lo - 1;
-	for (int i = 0; i < n; i++)
-		if (!allows(f, cand[i]) && !allows(g, cand[i]))
-			exclude(&m, cand[i]);
-	if (f->link_site != g->link_site || f->link_gen != g->link_gen)
-		m.link_site = -1;
-	*f = m;
-	return !fact_eq(&old, f);
+	if (f->lo < g->lo || f->hi > g->hi || (g->link_site >= 0 && !same_link(f, g)))
+		return false;
+	for (size_t i = 0; i < g->nex; i++)
+		if (allows(f, g->ex[i]))
+			return false;
+	return true;
 }
 
-/* into keeps only what both states know: a merge point forgets the rest. */
-bool st_meet_facts(state *into, const state *from)
+static int cmp_i64(const void *a, const void *b)
 {
-	bool changed = false;
-	size_t j = 0;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	for (size_t i = 0; i < into->facts.len; i++) {
-		fact *f = &into->facts.data[i];
-		const fact *g = NULL;
+	return (x > y) - (x < y);
+}
 
-		for (size_t k = 0; k < from->facts.len && !g; k++)
-			if (from->facts.data[k].var == f->var)
-				g = &from->facts.data[k];
-		if (!g) {
-			changed = true;
-			continue;
-		}
-		changed |= meet_fact(f, g);
-		if (f->lo != INT64_MIN || f->hi != INT64_MAX || f->nex || f->link_site >= 0)
-			into->facts.data[j++] = *f;
-		else
-			changed = true;
+enum { MAX_GAP = 64 }; /* a wider gap keeps the two states apart: exact, never lossy */
+
+/* The values f or g allows, into *u, when one fact can say exactly that. */
+static bool union_of(const fact *f, const fact *g, fact *u)
+{
+	const fact *a = f->lo <= g->lo ? f : g, *b = a == f ? g : f;
+	size_t n = 0, gap = 0;
+	int64_t *ex;
+
+	if (!same_link(f, g))
+		return false;
+	if (a->hi < b->lo && (uint64_t)b->lo - (uint64_t)a->hi - 1 > MAX_GAP)
+		return false;
+	if (a->hi < b->lo)
+		gap = (size_t)((uint64_t)b->lo - (uint64_t)a->hi - 1);
+	ex = xmalloc((gap + f->nex + g->nex + 1) * sizeof *ex);
+	for (size_t i = 0; i < gap; i++)
+		ex[n++] = a->hi + 1 + (int64_t)i;
+	for (size_t i = 0; i < f->nex; i++)
+		if (!allows(g, f->ex[i]))
+			ex[n++] = f->ex[i];
+	for (size_t i = 0; i < g->nex; i++)
+		if (!allows(f, g->ex[i]) && !excluded(f, g->ex[i]))
+			ex[n++] = g->ex[i];
+	qsort(ex, n, sizeof *ex, cmp_i64);
+	*u = *f;
+	u->lo = a->lo;
+	u->hi = a->hi > b->hi ? a->hi : b->hi;
+	u->ex = ex;
+	u->nex = n;
+	return true;
+}
+
+static void replace_facts(state *into, const state *from)
+{
+	free_facts(into);
+	free(into->facts.data);
+	copy_facts(into, from);
+}
+
+/* Puts u in place of var's fact in s (none when u says nothing). */
+static void put_fact(state *s, int var, fact u)
+{
+	fact *f;
+
+	st_forget(s, var);
+	if (u.lo == INT64_MIN && u.hi == INT64_MAX && !u.nex && u.link_site < 0) {
+		free(u.ex);
+		return;
 	}
-	into->facts.len = j;
-	return changed;
+	f = get_fact(s, var);
+	u.var = var;
+	*f = u;
+}
+
+/*
+ * into and from have the same shape; when one fact set can stand exactly for
+ * the paths of both (one includes the other, or they differ on one local
+ * whose values unite), into becomes it and the result is true (*changed when
+ * into grew).  Otherwise the states stay apart: uniting them would invent
+ * paths.
+ */
+bool st_unite_facts(state *into, const state *from, bool *changed)
+{
+	size_t i = 0, j = 0;
+	bool into_in_from = true, from_in_into = true;
+	int ndiff = 0, var = -1;
+	fact u;
+
+	*changed = false;
+	while (i < into->facts.len || j < from->facts.len) {
+		int vi = i < into->facts.len ? into->facts.data[i].var : INT32_MAX;
+		int vj = j < from->facts.len ? from->facts.data[j].var : INT32_MAX;
+		int v = vi < vj ? vi : vj;
+		const fact *f = vi == v ? &into->facts.data[i++] : &full;
+		const fact *g = vj == v ? &from->facts.data[j++] : &full;
+
+		if (fact_eq(f, g))
+			continue;
+		ndiff++;
+		var = v;
+		into_in_from &= subset(f, g);
+		from_in_into &= subset(g, f);
+	}
+	if (from_in_into)
+		return true;
+	if (into_in_from) {
+		replace_facts(into, from);
+		return *changed = true;
+	}
+	if (ndiff != 1 || !union_of(fact_or_full(into, var), fact_or_full(from, var), &u))
+		return false;
+	put_fact(into, var, u);
+	return *changed = true;
 }
 
 static bool earlier(const vt_event *a, const vt_event *b)
@@ -398,10 +591,46 @@ bool st_keep_earliest(state *into, const state *from)
 	return changed;
 }
 
-/* Past the state limit: one state for both, each operation in either's status. */
-bool st_join_ops(state *into, const state *from)
+/* The values either fact allows, or more (a join may only lose facts). */
+static void loose_union(const fact *f, const fact *g, fact *u)
 {
-	bool changed = false;
+	size_t n = 0;
+
+	*u = *f;
+	u->lo = f->lo < g->lo ? f->lo : g->lo;
+	u->hi = f->hi > g->hi ? f->hi : g->hi;
+	u->ex = f->nex ? xmalloc(f->nex * sizeof *u->ex) : NULL;
+	for (size_t i = 0; i < f->nex; i++)
+		if (!allows(g, f->ex[i]))
+			u->ex[n++] = f->ex[i];
+	u->nex = n;
+	if (!same_link(f, g))
+		u->link_site = -1;
+}
+
+static void join_facts(state *into, const state *from)
+{
+	for (size_t i = into->facts.len; i-- > 0;) {
+		fact *f = &into->facts.data[i];
+		fact u;
+
+		loose_union(f, fact_or_full(from, f->var), &u);
+		put_fact(into, f->var, u);
+	}
+}
+
+/*
+ * Past the state budget: one state for both, each operation in either's
+ * status, facts loosened.  It stands for paths neither had, so it is approx
+ * from now on: the engine reports nothing found on it.
+ */
+bool st_join(state *into, const state *from)
+{
+	state before = { .approx = into->approx };
+	bool changed;
+
+	copy_facts(&before, into);
+	changed = !before.approx;
 
 	for (size_t i = 0; i < into->ops.len; i++) {
 		op *o = &into->ops.data[i];
@@ -417,5 +646,10 @@ bool st_join_ops(state *into, const state *from)
 		o->flags = fl;
 		o->out |= p->out;
 	}
-	return st_meet_facts(into, from) | st_keep_earliest(into, from) | changed;
+	join_facts(into, from);
+	into->approx = true;
+	changed |= !st_same_facts(&before, into);
+	free_facts(&before);
+	free(before.facts.data);
+	return st_keep_earliest(into, from) | changed;
 }

@@ -3,10 +3,16 @@
  * by flow.c only.
  *
  * A state says which operations exist on this path (op), which variable
- * holds which of them (bind; copies share one op), and what the tests taken
- * so far told about int locals (fact).  Operations are named by the event
- * that made them (site) and a generation, so that an operation made again
- * by the next loop iteration is a different one while the old is still held.
+ * holds which of them (bind; copies share one op), which vtask each vtask *
+ * local names (ptr), and what the tests and constant assignments taken so
+ * far told about int locals (fact).  Operations are named by the event that
+ * made them (site) and a generation, so that an operation made again by the
+ * next loop iteration is a different one while the old is still held.
+ *
+ * Facts are exact: a set of values per local (a range less any number of
+ * excluded values).  A state that had to be joined with another whose facts
+ * could not be united exactly is approx: it may stand for paths the facts
+ * rule out, so nothing found on it is reported (flow.c).
  */
 #ifndef VTLINT_STATE_H
 #define VTLINT_STATE_H
@@ -25,21 +31,26 @@ typedef struct bind {
 	uint8_t gen;
 } bind;
 
-enum { MAX_EXCLUDED = 8 };
+typedef struct ptr {
+	int var, target;                 /* vtask * local -> the vtask variable it names */
+} ptr;
 
 typedef struct fact {
 	int var;
 	int64_t lo, hi;
-	int nex;
-	int64_t ex[MAX_EXCLUDED];
+	size_t nex;
+	int64_t *ex;                     /* excluded values inside (lo, hi), sorted; owned */
 	int link_site;                   /* answer of an inspection of this op, or -1 */
 	uint8_t link_gen;
+	bool link_neg;                   /* the local holds !answer */
 } fact;
 
 typedef struct state {
 	VEC(op) ops;
 	VEC(bind) binds;
+	VEC(ptr) ptrs;
 	VEC(fact) facts;
+	bool approx;
 } state;
 
 state *st_new(void);
@@ -55,14 +66,19 @@ bool st_referenced(const state *s, int site, int gen);
 op *st_add_op(state *s, op o);
 void st_remove_op(state *s, int site, int gen);
 
+int st_target(const state *s, int ptr_var);   /* -1: names no vtask we follow */
+void st_point(state *s, int ptr_var, int target);
+
 void st_forget(state *s, int var);
-bool st_link(state *s, int var, const op *o);
+void st_set_const(state *s, int var, int64_t k);
+bool st_link(state *s, int var, const op *o, bool neg);
 bool st_apply_cond(state *s, const vt_cond *c);
 
 bool st_same_shape(const state *a, const state *b);
 bool st_same_binds(const state *a, const state *b);
-bool st_meet_facts(state *into, const state *from);
+bool st_same_facts(const state *a, const state *b);
+bool st_unite_facts(state *into, const state *from, bool *changed);
 bool st_keep_earliest(state *into, const state *from);
-bool st_join_ops(state *into, const state *from);
+bool st_join(state *into, const state *from);
 
 #endif /* VTLINT_STATE_H */

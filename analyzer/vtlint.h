@@ -163,8 +163,12 @@ typedef struct vt_error {
 typedef struct vt_findings {
 	VEC(vt_finding) items;
 	VEC(vt_error) errors;
+	VEC(vt_error) limits; /* functions analysed with less precision than the rules ask */
 } vt_findings;
 
+/* A function where the engine hit a budget (vt_findings.limits): its place and why. */
+void vt_add_limit(vt_findings *fs, vt_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Adds copies of loc.file and message; the pointer is valid until the next add. */
 vt_finding *vt_add_finding(vt_findings *fs, int rule, vt_loc loc, const char *message);
 void vt_add_note(vt_finding *f, vt_loc loc, const char *message);
@@ -211,6 +215,7 @@ enum vt_var_kind {
 	VAR_OUT,   /* *p of a vtask * parameter p */
 	VAR_TEMP,  /* an unnamed vtask value inside one full expression */
 	VAR_INT,   /* a scalar local or parameter whose tested values are facts */
+	VAR_PTR,   /* a vtask * local: names a vtask variable per path (EV_POINT) */
 };
 
 typedef struct vt_var {
@@ -218,6 +223,7 @@ typedef struct vt_var {
 	enum vt_var_kind kind;
 	vt_loc loc;
 	int param; /* parameter index, or -1 */
+	int birth; /* a parameter's EV_BIRTH (its operation's site), or -1 */
 } vt_var;
 
 enum vt_ev_kind {
@@ -232,6 +238,8 @@ enum vt_ev_kind {
 	EV_CALLREF, /* &src passed to a function whose body we saw (sum, arg) */
 	EV_DROP,    /* src leaves scope here */
 	EV_FORGET,  /* int local dst changed: what tests told about it is void */
+	EV_SETK,    /* int local dst = k, a constant: a fact until it changes */
+	EV_POINT,   /* vtask * local dst now names vtask variable src (-1: none we follow) */
 };
 
 enum vt_how {
@@ -259,6 +267,8 @@ typedef struct vt_event {
 	const char *what;         /* callee name or container description */
 	struct vt_summary *sum;   /* EV_CALLREF */
 	int arg;                  /* EV_CALLREF: parameter index */
+	int ret;                  /* EV_CALLREF: int variable receiving the result, or -1 */
+	int64_t k;                /* EV_SETK */
 } vt_event;
 
 enum vt_cond_kind { COND_NONE, COND_CMP, COND_RANGE, COND_NOTIN, COND_DONE };
@@ -291,6 +301,7 @@ typedef struct vt_func {
 	VEC(vt_block) blocks;
 	VEC(char *) strs;  /* names events point at (callees) */
 	int entry, exit;   /* exit: where every return and the closing brace go */
+	int ret;           /* VAR_INT holding the returned scalar on each path, or -1 */
 	int nevents;
 	bool uses_vtask;   /* any vtask event at all: else nothing to analyse */
 } vt_func;
@@ -314,6 +325,8 @@ typedef struct vt_param_sum {
 	bool is_vtask, is_out;
 	bool inspect_only;   /* by value: inspected, never consumed, handed or stored */
 	uint32_t outcomes;   /* by pointer: bit (1 << effect-bits) for each exit path */
+	uint32_t ret_known;  /* bit b: the paths of outcome b return a value in ret_lo/hi[b] */
+	int64_t ret_lo[32], ret_hi[32];
 } vt_param_sum;
 
 typedef struct vt_summary {
@@ -332,6 +345,7 @@ typedef struct vt_op_view {
 	vt_loc born;
 	uint8_t status, flags;
 	const vt_event *first;  /* the first consumption or hand-off on this path, or NULL */
+	bool approx;            /* seen on a state past the budget: report nothing of it */
 } vt_op_view;
 
 typedef struct vt_rule_ctx vt_rule_ctx;
