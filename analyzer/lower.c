@@ -122,6 +122,15 @@ bool lw_name_is(CXCursor c, const char *const *names)
 	return r;
 }
 
+/* A call of the function called name (a builtin such as __builtin_expect). */
+bool lw_is_call_to(CXCursor c, const char *name)
+{
+	const char *const names[] = { name, NULL };
+
+	c = lw_strip(c);
+	return lw_kind(c) == CXCursor_CallExpr && lw_name_is(clang_getCursorReferenced(c), names);
+}
+
 /* ---- places, blocks, events -------------------------------------------------------- */
 
 static vt_loc loc_at(L *l, CXSourceLocation sl)
@@ -348,6 +357,168 @@ bool lw_constant(CXCursor c, int64_t *out)
 	return ok;
 }
 
+
+/* ---- casts that keep every value ------------------------------------------------- */
+
+static bool is_signed_kind(enum CXTypeKind k)
+{
+	return k == CXType_Char_S || k == CXType_SChar || k == CXType_Short || k == CXType_Int ||
+	       k == CXType_Long || k == CXType_LongLong || k == CXType_Int128;
+}
+
+/* The integer type behind an enum; pointers and integers as they are. */
+static CXType int_type(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	if (t.kind == CXType_Enum)
+		t = clang_getCanonicalType(clang_getEnumDeclIntegerType(clang_getTypeDeclaration(t)));
+	return t;
+}
+
+/* A conversion from `from` to `to` keeps every value (rules.md: a test seen through it). */
+bool lw_keeps_values(CXType from, CXType to)
+{
+	long long sf, st;
+
+	from = int_type(from);
+	to = int_type(to);
+	if (from.kind == CXType_Pointer || to.kind == CXType_Pointer)
+		return from.kind == to.kind;
+	if (to.kind == CXType_Bool)
+		return from.kind == CXType_Bool;
+	if (from.kind < CXType_Bool || from.kind > CXType_Int128 || to.kind < CXType_Bool ||
+	    to.kind > CXType_Int128)
+		return false;
+	sf = clang_Type_getSizeOf(from);
+	st = clang_Type_getSizeOf(to);
+	if (sf <= 0 || st <= 0)
+		return false;
+	if (from.kind == CXType_Bool)
+		return true;
+	if (is_signed_kind(to.kind))
+		return is_signed_kind(from.kind) ? st >= sf : st > sf;
+	return !is_signed_kind(from.kind) && st >= sf;
+}
+
+/* The operand of an explicit cast (c stripped), or a null cursor. */
+CXCursor lw_cast_operand(CXCursor c)
+{
+	cursors v;
+	CXCursor r = clang_getNullCursor();
+
+	if (lw_kind(c) != CXCursor_CStyleCastExpr)
+		return r;
+	v = lw_kids(c);
+	if (v.len)
+		r = lw_strip(v.data[v.len - 1]);
+	free(v.data);
+	return r;
+}
+
+/* Looks through parentheses, implicit conversions and casts that keep every value. */
+CXCursor lw_strip_value(CXCursor c)
+{
+	for (;;) {
+		CXCursor in;
+
+		c = lw_strip(c);
+		in = lw_cast_operand(c);
+		if (clang_Cursor_isNull(in) ||
+		    !lw_keeps_values(clang_getCursorType(in), clang_getCursorType(c)))
+			return c;
+		c = in;
+	}
+}
+
+/* A truth value: a bool, a comparison, `!`, `&&` or `||` (compared with true as itself). */
+bool lw_is_truth_value(CXCursor c)
+{
+	c = lw_strip_value(c);
+	if (clang_getCanonicalType(clang_getCursorType(c)).kind == CXType_Bool)
+		return true;
+	if (lw_kind(c) == CXCursor_UnaryOperator)
+		return clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot;
+	if (lw_kind(c) == CXCursor_BinaryOperator) {
+		enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
+
+		return (b >= CXBinaryOperator_LT && b <= CXBinaryOperator_NE) ||
+		       b == CXBinaryOperator_LAnd || b == CXBinaryOperator_LOr;
+	}
+	return false;
+}
+
+/* The int local a test reads, seen through value-keeping casts, or -1. */
+int lw_test_var(L *l, CXCursor c)
+{
+	return lw_int_var_of(l, lw_strip_value(c));
+}
+
+/*
+ * What c tests the truth of, when that is another expression: the operand of
+ * a cast to bool or of a cast that keeps every value, the first argument of
+ * __builtin_expect (likely(), unlikely()).  A null cursor otherwise.
+ */
+CXCursor lw_truth_operand(CXCursor c)
+{
+	CXCursor in = lw_cast_operand(c);
+
+	if (!clang_Cursor_isNull(in)) {
+		CXType to = clang_getCanonicalType(clang_getCursorType(c));
+
+		if (to.kind == CXType_Bool || lw_keeps_values(clang_getCursorType(in), to))
+			return in;
+		return clang_getNullCursor();
+	}
+	if (lw_is_call_to(c, "__builtin_expect") && clang_Cursor_getNumArguments(c) == 2)
+		return lw_strip(clang_Cursor_getArgument(c, 0));
+	return clang_getNullCursor();
+}
+
+/*
+ * The call under a truth value built from it: parentheses, truth casts,
+ * __builtin_expect, `!` and comparisons with 0, false or true; *neg tells
+ * whether the value is the call's negation.
+ */
+CXCursor lw_peel_truth(CXCursor c, bool *neg)
+{
+	for (;;) {
+		CXCursor in;
+		cursors k;
+		int64_t K;
+		int side;
+
+		c = lw_strip(c);
+		in = lw_truth_operand(c);
+		if (!clang_Cursor_isNull(in)) {
+			c = in;
+			continue;
+		}
+		if (lw_kind(c) == CXCursor_UnaryOperator &&
+		    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
+			k = lw_kids(c);
+			*neg = !*neg;
+			c = k.data[0];
+			free(k.data);
+			continue;
+		}
+		if (lw_kind(c) != CXCursor_BinaryOperator ||
+		    (clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_EQ &&
+		     clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_NE))
+			return c;
+		k = lw_kids(c);
+		side = k.len != 2 ? -1 : lw_constant(k.data[1], &K) ? 0 :
+			lw_constant(k.data[0], &K) ? 1 : -1;
+		if (side < 0 || (K != 0 && !(K == 1 && lw_is_truth_value(k.data[side])))) {
+			free(k.data);
+			return c;
+		}
+		if ((K == 0) == (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ))
+			*neg = !*neg;
+		in = k.data[side];
+		free(k.data);
+		c = in;
+	}
+}
 
 /* ---- addresses ------------------------------------------------------------------- */
 

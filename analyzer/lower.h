@@ -96,11 +96,20 @@ void lw_pop_scope(L *l, vt_loc at);
 void lw_leave_scopes(L *l, int block, int sc, int keep, vt_loc at);
 bool lw_constant(CXCursor c, int64_t *out);
 int lw_addr_target(L *l, CXCursor c);
+CXCursor lw_cast_operand(CXCursor c);
+CXCursor lw_strip_value(CXCursor c);
+bool lw_keeps_values(CXType from, CXType to);
+bool lw_is_truth_value(CXCursor c);
+CXCursor lw_truth_operand(CXCursor c);
+CXCursor lw_peel_truth(CXCursor c, bool *neg);
+int lw_test_var(L *l, CXCursor c);
+bool lw_is_call_to(CXCursor c, const char *name);
 
 /* ---- lower_expr.c: expressions in value context ---- */
 
 void lw_consume(L *l, int v, enum vt_how how, vt_loc at);
 void lw_forget(L *l, int var, vt_loc at);
+void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at);
 void lw_init_list(L *l, CXCursor c);
 int lw_expr(L *l, CXCursor c);
 bool lw_inspection(L *l, CXCursor c, int *v);

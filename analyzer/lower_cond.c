@@ -42,9 +42,9 @@ bool lw_comparison(L *l, CXCursor c, int *var, enum vt_cmp *op, int64_t *k)
 		return false;
 	v = lw_kids(c);
 	if (v.len == 2) {
-		if ((*var = lw_int_var_of(l, v.data[0])) >= 0 && lw_constant(v.data[1], k)) {
+		if ((*var = lw_test_var(l, v.data[0])) >= 0 && lw_constant(v.data[1], k)) {
 			ok = true;
-		} else if ((*var = lw_int_var_of(l, v.data[1])) >= 0 && lw_constant(v.data[0], k)) {
+		} else if ((*var = lw_test_var(l, v.data[1])) >= 0 && lw_constant(v.data[0], k)) {
 			*op = mirror[*op];
 			ok = true;
 		}
@@ -63,6 +63,28 @@ static bool inspection_test(L *l, CXCursor c, int t, int f)
 		lw_emit(l, EV_INSPECT, lw_loc_of(l, c))->src = v;
 	branch(l, t, f, (vt_cond){ .kind = v >= 0 ? COND_DONE : COND_NONE, .op = CMP_EQ, .var = v },
 	       (vt_cond){ .kind = COND_NONE }, lw_loc_of(l, c));
+	return true;
+}
+
+/* `E == 0`, `E != false`, `E == true` of a truth value E: a test of E itself. */
+static bool truth_test(L *l, enum CXBinaryOperatorKind b, cursors k, int t, int f)
+{
+	int64_t K;
+	int side;
+	CXCursor e;
+
+	if ((b != CXBinaryOperator_EQ && b != CXBinaryOperator_NE) || k.len != 2)
+		return false;
+	side = lw_constant(k.data[1], &K) ? 0 : lw_constant(k.data[0], &K) ? 1 : -1;
+	if (side < 0)
+		return false;
+	e = k.data[side];
+	if (K != 0 && !(K == 1 && lw_is_truth_value(e)))
+		return false;
+	if ((K == 0) == (b == CXBinaryOperator_EQ))
+		lw_cond(l, e, f, t);
+	else
+		lw_cond(l, e, t, f);
 	return true;
 }
 
@@ -87,6 +109,13 @@ static void cond_binary(L *l, CXCursor c, int t, int f)
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = op, .var = var, .lo = K },
 		       (vt_cond){ .kind = COND_CMP, .op = negate[op], .var = var, .lo = K },
 		       lw_loc_of(l, c));
+	} else if (b == CXBinaryOperator_Assign && lw_test_var(l, k.data[0]) >= 0) {
+		var = lw_test_var(l, k.data[0]);
+		lw_expr(l, c); /* `if ((ready = vtask_is_completed(v)))`: then a test of ready */
+		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = var },
+		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = var }, lw_loc_of(l, c));
+	} else if (truth_test(l, b, k, t, f)) {
+		/* done */
 	} else {
 		lw_expr(l, c);
 		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
@@ -103,6 +132,10 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 	c = lw_strip(c);
 	if (lw_constant(c, &k)) {
 		lw_jump_to(l, k ? t : f);
+		return;
+	}
+	if (!clang_Cursor_isNull(lw_truth_operand(c))) {
+		lw_cond(l, lw_truth_operand(c), t, f);
 		return;
 	}
 	if (lw_kind(c) == CXCursor_UnaryOperator &&
@@ -125,7 +158,7 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 		free(v.data);
 	} else if (inspection_test(l, c, t, f)) {
 		/* done */
-	} else if ((x = lw_int_var_of(l, c)) >= 0) {
+	} else if ((x = lw_test_var(l, c)) >= 0) {
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = x },
 		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = x }, lw_loc_of(l, c));
 	} else {

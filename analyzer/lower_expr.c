@@ -281,10 +281,7 @@ static int assign(L *l, CXCursor c)
 		return -1;
 	}
 	if (lw_int_var_of(l, lhs) >= 0) {
-		if (!lw_inspection_into(l, rhs, lw_int_var_of(l, lhs))) {
-			lw_expr(l, rhs);
-			lw_forget(l, lw_int_var_of(l, lhs), lw_loc_of(l, c));
-		}
+		lw_assign_int(l, lw_int_var_of(l, lhs), rhs, lw_loc_of(l, c));
 		return -1;
 	}
 	lw_expr(l, lhs);
@@ -592,10 +589,15 @@ bool lw_inspection(L *l, CXCursor c, int *v)
 	return true;
 }
 
-/* `bool done = vtask_is_completed(v);`: the local stands for the answer. */
+/*
+ * `bool done = vtask_is_completed(v);` (or its negation, through casts,
+ * `!!`, __builtin_expect, comparisons with 0 or true): the local stands for
+ * the answer.
+ */
 int lw_inspection_into(L *l, CXCursor rhs, int dst)
 {
-	CXCursor s = lw_strip(rhs);
+	bool neg = false;
+	CXCursor s = lw_peel_truth(rhs, &neg);
 	int v;
 
 	if (!lw_inspection(l, s, &v))
@@ -606,6 +608,25 @@ int lw_inspection_into(L *l, CXCursor rhs, int dst)
 
 		e->src = v;
 		e->dst = dst;
+		e->flags = neg;
 	}
 	return 1;
+}
+
+/* An int local given a value: an inspection's answer, a constant (a fact), or anything. */
+void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at)
+{
+	int64_t k;
+
+	if (lw_inspection_into(l, rhs, var))
+		return;
+	if (lw_constant(rhs, &k)) {
+		vt_event *e = lw_emit(l, EV_SETK, at);
+
+		e->dst = var;
+		e->k = k;
+		return;
+	}
+	lw_expr(l, rhs);
+	lw_forget(l, var, at);
 }

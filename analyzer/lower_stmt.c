@@ -59,10 +59,10 @@ static void var_decl(L *l, CXCursor d)
 	} else if (lw_is_scalar_type(t)) {
 		int v = lw_add_var(l, d, VAR_INT);
 
-		if (clang_Cursor_isNull(init) || !lw_inspection_into(l, init, v)) {
-			lw_expr(l, init);
+		if (clang_Cursor_isNull(init))
 			lw_forget(l, v, lw_loc_of(l, d));
-		}
+		else
+			lw_assign_int(l, v, init, lw_loc_of(l, d));
 	} else if (!clang_Cursor_isNull(init)) {
 		if (lw_kind(lw_strip(init)) == CXCursor_InitListExpr)
 			lw_init_list(l, lw_strip(init));
@@ -322,7 +322,7 @@ static void switch_stmt(L *l, CXCursor c)
 	t = push_target(l, out, -1);
 	t->is_switch = true;
 	t->sw_block = lw_cur(l);
-	t->sw_var = lw_int_var_of(l, k.data[0]);
+	t->sw_var = lw_test_var(l, k.data[0]);
 	l->cur = DEAD;
 	stmt(l, k.data[k.len - 1]);
 	lw_jump_to(l, out);
