@@ -257,8 +257,13 @@ static void inspect(vt_rule_ctx *cx, state *s, int src, int dst)
 	param_used(cx, o, VT_USE_INSPECTED);
 	if (o->flags & OP_CALLER)
 		o->out |= OUT_TOUCHED;
-	if (dst >= 0)
+	if (dst >= 0) {
+		const vt_var *d = &cx->fn->vars.data[dst];
+		vt_cond c = { .kind = COND_RANGE, .var = dst, .lo = d->lo, .hi = d->hi };
+
 		st_link(s, dst, o, cx->ev->flags != 0);
+		st_apply_cond(s, &c);
+	}
 }
 
 static void handoff(vt_rule_ctx *cx, state *s, int src)
@@ -380,6 +385,17 @@ static int resolve(const vt_rule_ctx *cx, const state *s, int var)
 	return var;
 }
 
+/* An int local changed: it may now hold any value of its type. */
+static void forget(vt_rule_ctx *cx, state *s, int var)
+{
+	const vt_var *v = &cx->fn->vars.data[var];
+	vt_cond c = { .kind = COND_RANGE, .var = var, .lo = v->lo, .hi = v->hi };
+
+	st_forget(s, var);
+	if (v->lo != INT64_MIN || v->hi != INT64_MAX)
+		st_apply_cond(s, &c);
+}
+
 static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 {
 	state *s = work->data[i];
@@ -398,7 +414,7 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	case EV_ESCAPE: escape(cx, s, src); break;
 	case EV_CALLREF: callref(cx, work, i, src); break;
 	case EV_DROP: release(cx, s, src); break;
-	case EV_FORGET: st_forget(s, ev->dst); break;
+	case EV_FORGET: forget(cx, s, ev->dst); break;
 	case EV_SETK: st_set_const(s, ev->dst, ev->k); break;
 	case EV_POINT: st_point(s, ev->dst, src); break;
 	}

@@ -219,6 +219,26 @@ int lw_int_var_of(L *l, CXCursor c)
 	return l->fn->vars.data[e->var].kind == VAR_INT ? e->var : -1;
 }
 
+static bool is_signed_kind(enum CXTypeKind k);
+static CXType int_type(CXType t);
+
+/* The values an integer type holds, when narrower than the facts' 64 bits. */
+static void type_domain(CXType t, vt_var *v)
+{
+	long long size;
+
+	t = int_type(t);
+	size = clang_Type_getSizeOf(t);
+	if (t.kind == CXType_Bool) {
+		v->lo = 0;
+		v->hi = 1;
+	} else if (t.kind > CXType_Bool && t.kind <= CXType_Int128 && size > 0 && size < 8) {
+		v->lo = is_signed_kind(t.kind) ? -((int64_t)1 << (8 * size - 1)) : 0;
+		v->hi = is_signed_kind(t.kind) ? ((int64_t)1 << (8 * size - 1)) - 1
+					       : ((int64_t)1 << (8 * size)) - 1;
+	}
+}
+
 int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k)
 {
 	char *name = lw_spelling(decl);
@@ -226,6 +246,8 @@ int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k)
 	var_ent e = { .decl = decl, .var = v, .ptr = -1 };
 
 	free(name);
+	if (k == VAR_INT)
+		type_domain(clang_getCursorType(decl), &l->fn->vars.data[v]);
 	vec_push(&l->vars, e);
 	if (k == VAR_VTASK || k == VAR_PARAM)
 		vec_push(&l->scopes.data[l->scope].vars, v);
@@ -327,6 +349,30 @@ static enum CXChildVisitResult ice_visit(CXCursor c, CXCursor parent, CXClientDa
 	}
 }
 
+/* NULL, `(void *)0`, `0` as a pointer: a null pointer constant. */
+static bool null_pointer_constant(CXCursor c)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(c));
+	CXCursor in;
+
+	if (t.kind != CXType_Pointer)
+		return false;
+	while (!clang_Cursor_isNull(in = lw_cast_operand(c)))
+		c = in;
+	if (lw_kind(c) == CXCursor_GNUNullExpr)
+		return true;
+	if (lw_kind(c) != CXCursor_IntegerLiteral)
+		return false;
+	{
+		CXEvalResult r = clang_Cursor_Evaluate(c);
+		bool zero = r && clang_EvalResult_getAsLongLong(r) == 0;
+
+		if (r)
+			clang_EvalResult_dispose(r);
+		return zero;
+	}
+}
+
 /* An integer constant expression after macro expansion (rules.md): literals, enumerators, sizeof. */
 bool lw_constant(CXCursor c, int64_t *out)
 {
@@ -334,6 +380,10 @@ bool lw_constant(CXCursor c, int64_t *out)
 	CXEvalResult r;
 
 	c = lw_strip(c);
+	if (null_pointer_constant(c)) {
+		*out = 0;
+		return true;
+	}
 	if (lw_kind(c) == CXCursor_UnaryOperator) {
 		enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(c);
 
@@ -574,8 +624,10 @@ static void params(L *l, CXCursor fn)
 			continue;
 		v = lw_add_var(l, p, k);
 		l->fn->vars.data[v].param = i;
-		if (k == VAR_INT)
+		if (k == VAR_INT) {
+			lw_forget(l, v, lw_loc_of(l, p)); /* any value of its type */
 			continue;
+		}
 		e = lw_emit(l, EV_BIRTH, lw_loc_of(l, p));
 		e->dst = v;
 		e->flags = k == VAR_PARAM ? OP_PARAM : OP_CALLER;

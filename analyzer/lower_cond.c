@@ -57,12 +57,22 @@ static bool inspection_test(L *l, CXCursor c, int t, int f)
 {
 	int v;
 
+	int answer;
+	vt_event *e;
+
 	if (!lw_inspection(l, c, &v))
 		return false;
-	if (v >= 0)
-		lw_emit(l, EV_INSPECT, lw_loc_of(l, c))->src = v;
-	branch(l, t, f, (vt_cond){ .kind = v >= 0 ? COND_DONE : COND_NONE, .op = CMP_EQ, .var = v },
-	       (vt_cond){ .kind = COND_NONE }, lw_loc_of(l, c));
+	if (v < 0) {
+		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+		return true;
+	}
+	/* the answer in a local of its own: temporaries may be dropped before the branch */
+	answer = cfg_var(l->fn, "(inspection)", VAR_INT, lw_loc_of(l, c));
+	e = lw_emit(l, EV_INSPECT, lw_loc_of(l, c));
+	e->src = v;
+	e->dst = answer;
+	branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = answer },
+	       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = answer }, lw_loc_of(l, c));
 	return true;
 }
 

@@ -224,6 +224,7 @@ typedef struct vt_var {
 	vt_loc loc;
 	int param; /* parameter index, or -1 */
 	int birth; /* a parameter's EV_BIRTH (its operation's site), or -1 */
+	int64_t lo, hi; /* VAR_INT: every value its type holds (a bool: 0..1) */
 } vt_var;
 
 enum vt_ev_kind {
