@@ -601,6 +601,71 @@ int lw_addr_target(L *l, CXCursor c)
 }
 
 
+/* ---- locals whose address is taken: what may change them ---------------------------- */
+
+static enum CXChildVisitResult addr_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	cursors *out = d;
+
+	if (lw_kind(c) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
+		cursors k = lw_kids(c);
+		CXCursor s = k.len ? lw_strip(k.data[0]) : clang_getNullCursor();
+
+		if (!clang_Cursor_isNull(s) && lw_kind(s) == CXCursor_DeclRefExpr)
+			vec_push(out, clang_getCursorReferenced(s));
+		free(k.data);
+	}
+	return CXChildVisit_Recurse;
+}
+
+/* Every variable whose address c takes (&x anywhere inside it). */
+cursors lw_addresses_in(CXCursor c)
+{
+	cursors v = { 0 };
+
+	addr_visit(c, c, &v);
+	clang_visitChildren(c, addr_visit, &v);
+	return v;
+}
+
+/* A write through a pointer may change any int local whose address was taken. */
+void lw_forget_aliased(L *l, vt_loc at)
+{
+	for (size_t i = 0; i < l->aliased.len; i++) {
+		var_ent *e = lw_lookup(l, l->aliased.data[i]);
+
+		if (e && !e->is_ptr && e->var >= 0 && l->fn->vars.data[e->var].kind == VAR_INT)
+			lw_forget(l, e->var, at);
+	}
+}
+
+/* The int locals in c whose address leaves the function here (a call's argument, a store). */
+void lw_note_escapes(L *l, CXCursor c)
+{
+	cursors v = lw_addresses_in(c);
+
+	for (size_t i = 0; i < v.len; i++) {
+		var_ent *e = lw_lookup(l, v.data[i]);
+		bool have = false;
+
+		if (!e || e->is_ptr || e->var < 0 || l->fn->vars.data[e->var].kind != VAR_INT)
+			continue;
+		for (size_t j = 0; j < l->escaped.len; j++)
+			have |= l->escaped.data[j] == e->var;
+		if (!have)
+			vec_push(&l->escaped, e->var);
+	}
+	free(v.data);
+}
+
+/* Any call may run code (another fiber, a hook) that writes an escaped local. */
+void lw_forget_escaped(L *l, vt_loc at)
+{
+	for (size_t i = 0; i < l->escaped.len; i++)
+		lw_forget(l, l->escaped.data[i], at);
+}
+
 /* ---- the function -------------------------------------------------------------------- */
 
 static void params(L *l, CXCursor fn)
@@ -648,6 +713,8 @@ static void lower_free(L *l)
 	free(l->temps_live.data);
 	free(l->temps_free.data);
 	free(l->callees.data);
+	free(l->aliased.data);
+	free(l->escaped.data);
 }
 
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
@@ -663,6 +730,11 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	lw_push_scope(&l);
 	params(&l, fn);
 	if (lw_kind(body) == CXCursor_CompoundStmt) {
+		cursors a = lw_addresses_in(body);
+
+		l.aliased.data = a.data; /* same element type: the locals a pointer may reach */
+		l.aliased.len = a.len;
+		l.aliased.cap = a.cap;
 		l.fn->end = lw_loc_end(&l, body);
 		lw_compound(&l, body, false);
 	}

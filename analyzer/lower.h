@@ -61,6 +61,8 @@ typedef struct L {
 	VEC(int) temps_live;   /* temporaries of the full expressions being lowered */
 	VEC(int) temps_free;
 	int cond_mark;         /* >= 0: a statement's condition; drop temps at its branch */
+	VEC(CXCursor) aliased; /* locals whose address is taken anywhere in the function */
+	VEC(int) escaped;      /* int locals whose address left the function so far */
 	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
 } L;
 
@@ -103,6 +105,10 @@ bool lw_is_truth_value(CXCursor c);
 CXCursor lw_truth_operand(CXCursor c);
 CXCursor lw_peel_truth(CXCursor c, bool *neg);
 int lw_test_var(L *l, CXCursor c);
+cursors lw_addresses_in(CXCursor c);
+void lw_forget_aliased(L *l, vt_loc at);
+void lw_note_escapes(L *l, CXCursor c);
+void lw_forget_escaped(L *l, vt_loc at);
 bool lw_is_call_to(CXCursor c, const char *name);
 
 /* ---- lower_expr.c: expressions in value context ---- */

@@ -156,6 +156,8 @@ static int call(L *l, CXCursor c)
 			lw_expr(l, v.data[0]);
 		free(v.data);
 	}
+	for (int i = 0; i < nargs; i++)
+		lw_note_escapes(l, clang_Cursor_getArgument(c, i));
 	if (what != RT_NONE && what != RT_DONE_MAKER) {
 		runtime_call(l, c, what, which, nargs);
 	} else {
@@ -167,6 +169,7 @@ static int call(L *l, CXCursor c)
 	if (lw_cursor_is_vtask(c))
 		r = birth(l, c, direct ? intern(l, callee) : "a call through a pointer",
 			  what == RT_DONE_MAKER ? OP_DONE : 0);
+	lw_forget_escaped(l, lw_loc_of(l, c));
 	if (direct && lw_is_noreturn(l, callee))
 		l->cur = DEAD;
 	free(name);
@@ -265,6 +268,31 @@ void lw_forget(L *l, int var, vt_loc at)
 		lw_emit(l, EV_FORGET, at)->dst = var;
 }
 
+/* `*p`, `p[i]`, `s->m`, `s.m`: an lvalue that a pointer may reach. */
+static bool through_pointer(CXCursor lhs)
+{
+	CXCursor s = lw_strip(lhs);
+
+	switch (lw_kind(s)) {
+	case CXCursor_UnaryOperator:
+		return clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref;
+	case CXCursor_ArraySubscriptExpr: case CXCursor_MemberRefExpr:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A write into lhs that is not a followed local: what may it change? */
+static void wrote(L *l, CXCursor lhs, CXCursor rhs, vt_loc at)
+{
+	if (!through_pointer(lhs))
+		return;
+	lw_forget_aliased(l, at);
+	if (!clang_Cursor_isNull(rhs))
+		lw_note_escapes(l, rhs); /* `s->out = &x`: x's address leaves */
+}
+
 static int assign(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
@@ -286,6 +314,7 @@ static int assign(L *l, CXCursor c)
 	}
 	lw_expr(l, lhs);
 	lw_expr(l, rhs);
+	wrote(l, lhs, rhs, lw_loc_of(l, c));
 	return -1;
 }
 
@@ -439,6 +468,7 @@ static int unary(L *l, CXCursor c)
 	case CXUnaryOperator_PreInc: case CXUnaryOperator_PreDec:
 		lw_expr(l, sub);
 		lw_forget(l, lw_int_var_of(l, sub), lw_loc_of(l, c));
+		wrote(l, sub, clang_getNullCursor(), lw_loc_of(l, c));
 		break;
 	default:
 		lw_expr(l, sub);
@@ -459,8 +489,10 @@ static int binary(L *l, CXCursor c)
 	k = lw_kids(c);
 	lw_expr(l, k.data[0]);
 	r = lw_expr(l, k.data[k.len - 1]);
-	if (b >= CXBinaryOperator_MulAssign && b <= CXBinaryOperator_OrAssign)
+	if (b >= CXBinaryOperator_MulAssign && b <= CXBinaryOperator_OrAssign) {
 		lw_forget(l, lw_int_var_of(l, k.data[0]), lw_loc_of(l, c));
+		wrote(l, k.data[0], k.data[k.len - 1], lw_loc_of(l, c));
+	}
 	free(k.data);
 	return b == CXBinaryOperator_Comma ? r : -1;
 }
