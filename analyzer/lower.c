@@ -254,11 +254,25 @@ int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k)
 	return v;
 }
 
-void lw_add_ptr(L *l, CXCursor decl, int target)
+/* A vtask * local: which vtask it names is a per-path fact (EV_POINT). */
+int lw_add_ptr(L *l, CXCursor decl)
 {
-	var_ent e = { .decl = decl, .var = -1, .ptr = target, .is_ptr = true };
+	char *name = lw_spelling(decl);
+	int v = cfg_var(l->fn, name, VAR_PTR, lw_loc_of(l, decl));
+	var_ent e = { .decl = decl, .var = v, .ptr = -1, .is_ptr = true };
 
+	free(name);
 	vec_push(&l->vars, e);
+	return v;
+}
+
+/* ptr now names what target names (-1: nothing vtlint follows). */
+void lw_point(L *l, int ptr, int target, vt_loc at)
+{
+	vt_event *e = lw_emit(l, EV_POINT, at);
+
+	e->dst = ptr;
+	e->src = target;
 }
 
 int lw_temp(L *l, vt_loc at)
@@ -572,7 +586,7 @@ CXCursor lw_peel_truth(CXCursor c, bool *neg)
 
 /* ---- addresses ------------------------------------------------------------------- */
 
-/* x when c is &x, or a vtask * local holding &x, or a vtask * parameter (its *p). */
+/* x when c is &x, or a vtask * local (naming a vtask per path), or a vtask * parameter (its *p). */
 int lw_addr_target(L *l, CXCursor c)
 {
 	var_ent *e;
@@ -594,12 +608,65 @@ int lw_addr_target(L *l, CXCursor c)
 	}
 	e = lw_ref(l, c);
 	if (e && e->is_ptr)
-		return e->ptr;
+		return e->var; /* the engine knows, per path, which vtask it names */
 	if (e && e->var >= 0 && l->fn->vars.data[e->var].kind == VAR_OUT)
 		return e->var;
 	return -1;
 }
 
+
+/* `c ? &a : &b` (also nested, or mixed with pointer locals): addresses per arm. */
+static bool addr_conditional(L *l, CXCursor c, cursors *k)
+{
+	c = lw_strip(c);
+	if (lw_kind(c) != CXCursor_ConditionalOperator)
+		return false;
+	*k = lw_kids(c);
+	if (k->len == 3 && lw_addr_value_like(l, k->data[1]) && lw_addr_value_like(l, k->data[2]))
+		return true;
+	free(k->data);
+	return false;
+}
+
+/* c is an address lw_addr_value can follow (no lowering done). */
+bool lw_addr_value_like(L *l, CXCursor c)
+{
+	cursors k;
+
+	if (lw_addr_target(l, c) >= 0)
+		return true;
+	if (!addr_conditional(l, c, &k))
+		return false;
+	free(k.data);
+	return true;
+}
+
+/*
+ * An address as a value: lowers c and returns the variable naming its
+ * vtask, or -1.  For `c ? &a : &b` the CFG branches: a pointer temporary
+ * names a on one arm and b on the other, then the arms join.
+ */
+int lw_addr_value(L *l, CXCursor c)
+{
+	cursors k;
+	int t, f, j, p;
+
+	if (!addr_conditional(l, c, &k))
+		return lw_addr_target(l, c);
+	t = lw_block(l);
+	f = lw_block(l);
+	j = lw_block(l);
+	p = cfg_var(l->fn, "(pointer)", VAR_PTR, lw_loc_of(l, c));
+	lw_cond(l, k.data[0], t, f);
+	for (int side = 1; side <= 2; side++) {
+		l->cur = side == 1 ? t : f;
+		lw_point(l, p, lw_addr_value(l, k.data[side]), lw_loc_of(l, k.data[side]));
+		lw_jump_to(l, j);
+	}
+	l->cur = j;
+	free(k.data);
+	return p;
+}
 
 /* ---- locals whose address is taken: what may change them ---------------------------- */
 

@@ -16,8 +16,8 @@ enum { DEAD = -1 }; /* the current block after a jump: nothing follows */
 /* One C variable vtlint follows: a vtask, an int-like local, a vtask * local. */
 typedef struct var_ent {
 	CXCursor decl;
-	int var;       /* CFG variable, or -1 for pointer locals */
-	int ptr;       /* pointer locals: the vtask variable it holds &x of, or -1 */
+	int var;       /* CFG variable (VAR_PTR for a vtask * local) */
+	int ptr;       /* unused: what a pointer names is a per-path fact */
 	bool is_ptr;
 } var_ent;
 
@@ -90,7 +90,8 @@ var_ent *lw_ref(L *l, CXCursor c);
 int lw_vtask_var_of(L *l, CXCursor c);
 int lw_int_var_of(L *l, CXCursor c);
 int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k);
-void lw_add_ptr(L *l, CXCursor decl, int target);
+int lw_add_ptr(L *l, CXCursor decl);
+void lw_point(L *l, int ptr, int target, vt_loc at);
 int lw_temp(L *l, vt_loc at);
 void lw_drop_temps(L *l, size_t mark, vt_loc at);
 void lw_push_scope(L *l);
@@ -98,6 +99,8 @@ void lw_pop_scope(L *l, vt_loc at);
 void lw_leave_scopes(L *l, int block, int sc, int keep, vt_loc at);
 bool lw_constant(CXCursor c, int64_t *out);
 int lw_addr_target(L *l, CXCursor c);
+bool lw_addr_value_like(L *l, CXCursor c);
+int lw_addr_value(L *l, CXCursor c);
 CXCursor lw_cast_operand(CXCursor c);
 CXCursor lw_strip_value(CXCursor c);
 bool lw_keeps_values(CXType from, CXType to);

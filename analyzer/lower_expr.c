@@ -27,7 +27,7 @@ static int wrapper_arg(L *l, CXCursor c, enum vt_rt what, int nargs)
 	for (int i = 0; i < nargs; i++) {
 		CXCursor a = clang_Cursor_getArgument(c, i);
 
-		if (what == RT_HANDOFF ? lw_addr_target(l, a) >= 0 : lw_cursor_is_vtask(a))
+		if (what == RT_HANDOFF ? lw_addr_value_like(l, a) : lw_cursor_is_vtask(a))
 			return i;
 	}
 	return -1;
@@ -82,7 +82,7 @@ static void argument(L *l, CXCursor a, vt_summary *sum, int i)
 			lw_consume(l, v, HOW_PASS, lw_loc_of(l, a));
 		return;
 	}
-	x = lw_addr_target(l, a);
+	x = lw_addr_value(l, a);
 	if (x < 0) {
 		lw_expr(l, a);
 		return;
@@ -115,7 +115,7 @@ static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
 		CXCursor a = clang_Cursor_getArgument(c, i);
 
 		if (i == which && what == RT_HANDOFF) {
-			int x = lw_addr_target(l, a);
+			int x = lw_addr_value(l, a);
 
 			if (x >= 0)
 				lw_emit(l, EV_HANDOFF, at)->src = x;
@@ -303,9 +303,17 @@ static int assign(L *l, CXCursor c)
 	if (lw_cursor_is_vtask(lhs))
 		return assign_vtask(l, c, lhs, rhs);
 	if (e && e->is_ptr) {
-		e->ptr = lw_addr_target(l, rhs);
-		if (e->ptr < 0)
+		int target = lw_addr_value(l, rhs);
+
+		if (target < 0)
 			lw_expr(l, rhs);
+		lw_point(l, e->var, target, lw_loc_of(l, c));
+		return -1;
+	}
+	if (!lw_ref(l, lhs) && lw_addr_target(l, rhs) >= 0 && lw_ref(l, rhs)) {
+		/* `g = p`, `s->p = p`: the vtask p names escapes (&x is handled as an operand) */
+		lw_expr(l, lhs);
+		lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = lw_addr_target(l, rhs);
 		return -1;
 	}
 	if (lw_int_var_of(l, lhs) >= 0) {
@@ -459,7 +467,8 @@ static int unary(L *l, CXCursor c)
 		break;
 	case CXUnaryOperator_Deref:
 		x = lw_addr_target(l, sub);
-		if (x >= 0 && l->fn->vars.data[x].kind == VAR_OUT && lw_cursor_is_vtask(c))
+		if (x >= 0 && (l->fn->vars.data[x].kind == VAR_OUT ||
+			       l->fn->vars.data[x].kind == VAR_PTR) && lw_cursor_is_vtask(c))
 			r = x;
 		else
 			lw_expr(l, sub);

@@ -51,11 +51,11 @@ static void var_decl(L *l, CXCursor d)
 	if (vt_is_vtask_type(t)) {
 		local_vtask(l, d, init);
 	} else if (vt_is_vtask_ptr_type(t)) {
-		int target = clang_Cursor_isNull(init) ? -1 : lw_addr_target(l, init);
+		int target = clang_Cursor_isNull(init) ? -1 : lw_addr_value(l, init);
 
 		if (target < 0 && !clang_Cursor_isNull(init))
 			lw_expr(l, init);
-		lw_add_ptr(l, d, target);
+		lw_point(l, lw_add_ptr(l, d), target, lw_loc_of(l, d));
 	} else if (lw_is_scalar_type(t)) {
 		int v = lw_add_var(l, d, VAR_INT);
 
