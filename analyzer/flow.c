@@ -396,6 +396,18 @@ static void forget(vt_rule_ctx *cx, state *s, int var)
 		st_apply_cond(s, &c);
 }
 
+/* `x = K;` or `x = y;` (ev->src): x is what K or y is, within x's type. */
+static void set_int(vt_rule_ctx *cx, state *s, const vt_event *ev)
+{
+	if (ev->src < 0) {
+		st_set_const(s, ev->dst, ev->k);
+		return;
+	}
+	st_copy_fact(s, ev->dst, ev->src);
+	if (!st_has_fact(s, ev->dst))
+		forget(cx, s, ev->dst);
+}
+
 static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 {
 	state *s = work->data[i];
@@ -415,7 +427,7 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	case EV_CALLREF: callref(cx, work, i, src); break;
 	case EV_DROP: release(cx, s, src); break;
 	case EV_FORGET: forget(cx, s, ev->dst); break;
-	case EV_SETK: st_set_const(s, ev->dst, ev->k); break;
+	case EV_SETK: set_int(cx, s, ev); break;
 	case EV_POINT: st_point(s, ev->dst, src); break;
 	}
 	cx->approx = false;

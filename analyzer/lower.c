@@ -786,7 +786,7 @@ static void lower_free(L *l)
 
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 {
-	L l = { .env = env, .scope = -1, .cond_mark = -1 };
+	L l = { .env = env, .scope = -1, .cond_mark = -1, .ret_to = -1 };
 	char *name = lw_spelling(fn);
 	cursors k = lw_kids(fn);
 	CXCursor body = k.len ? k.data[k.len - 1] : clang_getNullCursor();
@@ -796,6 +796,10 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	l.cur = l.fn->entry;
 	lw_push_scope(&l);
 	params(&l, fn);
+	if (lw_is_scalar_type(clang_getCursorResultType(fn))) {
+		l.fn->ret = cfg_var(l.fn, "(return)", VAR_INT, l.fn->loc);
+		type_domain(clang_getCursorResultType(fn), &l.fn->vars.data[l.fn->ret]);
+	}
 	if (lw_kind(body) == CXCursor_CompoundStmt) {
 		cursors a = lw_addresses_in(body);
 

@@ -61,6 +61,8 @@ typedef struct L {
 	VEC(int) temps_live;   /* temporaries of the full expressions being lowered */
 	VEC(int) temps_free;
 	int cond_mark;         /* >= 0: a statement's condition; drop temps at its branch */
+	int ret_to;            /* >= 0: the int local the next call's result goes into */
+	bool ret_used;         /* that call's summary said what it returns */
 	VEC(CXCursor) aliased; /* locals whose address is taken anywhere in the function */
 	VEC(int) escaped;      /* int locals whose address left the function so far */
 	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
@@ -119,6 +121,7 @@ bool lw_is_call_to(CXCursor c, const char *name);
 void lw_consume(L *l, int v, enum vt_how how, vt_loc at);
 void lw_forget(L *l, int var, vt_loc at);
 void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at);
+int lw_call_value(L *l, CXCursor c);
 void lw_init_list(L *l, CXCursor c);
 int lw_expr(L *l, CXCursor c);
 bool lw_inspection(L *l, CXCursor c, int *v);

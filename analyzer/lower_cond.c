@@ -19,6 +19,43 @@ static void branch(L *l, int t, int f, vt_cond ct, vt_cond cf, vt_loc at)
 static const enum vt_cmp negate[] = { CMP_NE, CMP_EQ, CMP_GE, CMP_GT, CMP_LE, CMP_LT };
 static const enum vt_cmp mirror[] = { CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CMP_LE };
 
+static bool cmp_of(enum CXBinaryOperatorKind b, enum vt_cmp *op);
+
+/* A call of a function defined in this unit: its summary may say what it returns. */
+static bool visible_call(CXCursor c)
+{
+	c = lw_strip_value(c);
+	return lw_kind(c) == CXCursor_CallExpr &&
+	       !clang_Cursor_isNull(clang_getCursorDefinition(clang_getCursorReferenced(c))) &&
+	       lw_is_scalar_type(clang_getCursorType(c));
+}
+
+/* `f(&v) OP K`: a test of f's result, held in a local of its own. */
+static bool call_comparison(L *l, CXCursor c, int t, int f)
+{
+	cursors v = lw_kids(c);
+	enum vt_cmp op;
+	int64_t K;
+	int side = -1, var;
+
+	if (v.len == 2 && cmp_of(clang_getCursorBinaryOperatorKind(c), &op)) {
+		if (visible_call(v.data[0]) && lw_constant(v.data[1], &K))
+			side = 0;
+		else if (visible_call(v.data[1]) && lw_constant(v.data[0], &K))
+			side = 1;
+	}
+	if (side >= 0) {
+		var = lw_call_value(l, v.data[side]);
+		if (side == 1)
+			op = mirror[op];
+		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = op, .var = var, .lo = K },
+		       (vt_cond){ .kind = COND_CMP, .op = negate[op], .var = var, .lo = K },
+		       lw_loc_of(l, c));
+	}
+	free(v.data);
+	return side >= 0;
+}
+
 static bool cmp_of(enum CXBinaryOperatorKind b, enum vt_cmp *op)
 {
 	switch (b) {
@@ -124,6 +161,8 @@ static void cond_binary(L *l, CXCursor c, int t, int f)
 		lw_expr(l, c); /* `if ((ready = vtask_is_completed(v)))`: then a test of ready */
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = var },
 		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = var }, lw_loc_of(l, c));
+	} else if (call_comparison(l, c, t, f)) {
+		/* done */
 	} else if (truth_test(l, b, k, t, f)) {
 		/* done */
 	} else {
@@ -168,7 +207,8 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 		free(v.data);
 	} else if (inspection_test(l, c, t, f)) {
 		/* done */
-	} else if ((x = lw_test_var(l, c)) >= 0) {
+	} else if ((x = lw_test_var(l, c)) >= 0 ||
+		   (visible_call(c) && (x = lw_call_value(l, c)) >= 0)) {
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = x },
 		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = x }, lw_loc_of(l, c));
 	} else {

@@ -68,7 +68,7 @@ static int birth(L *l, CXCursor call, const char *what, unsigned flags)
 }
 
 /* One argument of a call to a function that is not the runtime's. */
-static void argument(L *l, CXCursor a, vt_summary *sum, int i)
+static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret)
 {
 	int x;
 
@@ -93,6 +93,10 @@ static void argument(L *l, CXCursor a, vt_summary *sum, int i)
 		e->src = x;
 		e->sum = sum;
 		e->arg = i;
+		e->ret = *ret; /* the call's result: the outcome's return values */
+		if (*ret >= 0)
+			l->ret_used = true;
+		*ret = -1;
 	} else {
 		lw_emit(l, EV_ESCAPE, lw_loc_of(l, a))->src = x;
 	}
@@ -144,7 +148,9 @@ static int call(L *l, CXCursor c)
 	enum vt_rt what = RT_NONE;
 	vt_summary *sum = NULL;
 	char *name = direct ? lw_spelling(callee) : NULL;
+	int ret = l->ret_to;
 
+	l->ret_to = -1; /* the arguments' calls return elsewhere */
 	if (direct)
 		what = vt_callee_runtime(l->env->config, name, &which);
 	if (what != RT_NONE && which < 0 && what != RT_DONE_MAKER)
@@ -164,7 +170,7 @@ static int call(L *l, CXCursor c)
 		if (direct)
 			sum = l->env->summary(l->env, callee);
 		for (int i = 0; i < nargs; i++)
-			argument(l, clang_Cursor_getArgument(c, i), sum, i);
+			argument(l, clang_Cursor_getArgument(c, i), sum, i, &ret);
 	}
 	if (lw_cursor_is_vtask(c))
 		r = birth(l, c, direct ? intern(l, callee) : "a call through a pointer",
@@ -654,20 +660,45 @@ int lw_inspection_into(L *l, CXCursor rhs, int dst)
 	return 1;
 }
 
-/* An int local given a value: an inspection's answer, a constant (a fact), or anything. */
+/*
+ * An int local given a value: an inspection's answer, a constant (a fact),
+ * another local's value (what facts say of it), what a visible callee
+ * returns (its summary's return values, per outcome), or anything.
+ */
 void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at)
 {
-	int64_t k;
+	int64_t k = 0;
+	int src = lw_test_var(l, rhs);
+	vt_event *e;
 
 	if (lw_inspection_into(l, rhs, var))
 		return;
-	if (lw_constant(rhs, &k)) {
-		vt_event *e = lw_emit(l, EV_SETK, at);
-
+	if (lw_constant(rhs, &k) || src >= 0) {
+		e = lw_emit(l, EV_SETK, at);
 		e->dst = var;
 		e->k = k;
+		e->src = src;
+		return;
+	}
+	if (lw_kind(lw_strip_value(rhs)) == CXCursor_CallExpr) {
+		l->ret_to = var;
+		l->ret_used = false;
+		lw_expr(l, lw_strip_value(rhs));
+		l->ret_to = -1;
+		if (!l->ret_used)
+			lw_forget(l, var, at);
 		return;
 	}
 	lw_expr(l, rhs);
 	lw_forget(l, var, at);
+}
+
+/* A call whose result a condition tests: into an int temporary the callee's summary informs. */
+int lw_call_value(L *l, CXCursor c)
+{
+	int t = cfg_var(l->fn, "(result)", VAR_INT, lw_loc_of(l, c));
+
+	l->fn->vars.data[t].lo = INT64_MIN;
+	lw_assign_int(l, t, c, lw_loc_of(l, c));
+	return t;
 }

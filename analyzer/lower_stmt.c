@@ -385,13 +385,44 @@ static void break_continue(L *l, CXCursor c, bool is_break)
 	lw_jump_to(l, is_break ? t->brk : t->cont);
 }
 
+/*
+ * `return E;` of a scalar: what E is on each path goes into the function's
+ * (return) local, for its callers' summaries.  `c ? K1 : K2` is two paths:
+ *   cond(c) -> [T: ret = K1] [F: ret = K2] -> join
+ */
+static void return_value(L *l, CXCursor e, vt_loc at)
+{
+	CXCursor s = lw_strip(e);
+	int t, f, j;
+	cursors k;
+
+	if (lw_kind(s) != CXCursor_ConditionalOperator) {
+		lw_assign_int(l, l->fn->ret, e, at);
+		return;
+	}
+	k = lw_kids(s);
+	t = lw_block(l);
+	f = lw_block(l);
+	j = lw_block(l);
+	lw_cond(l, k.data[0], t, f);
+	for (int side = 1; side <= 2; side++) {
+		l->cur = side == 1 ? t : f;
+		return_value(l, k.data[side], at);
+		lw_jump_to(l, j);
+	}
+	l->cur = j;
+	free(k.data);
+}
+
 static void return_stmt(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
 	size_t mark = l->temps_live.len;
 	vt_loc at = lw_loc_of(l, c);
 
-	if (k.len) {
+	if (k.len && l->fn->ret >= 0) {
+		return_value(l, k.data[0], at);
+	} else if (k.len) {
 		int v = lw_expr(l, k.data[0]);
 
 		if (lw_cursor_is_vtask(k.data[0]))

@@ -252,6 +252,29 @@ void st_set_const(state *s, int var, int64_t k)
 	f->lo = f->hi = k;
 }
 
+bool st_has_fact(state *s, int var)
+{
+	return find_fact(s, var) != NULL;
+}
+
+/* `x = y;`: x is what y is. */
+void st_copy_fact(state *s, int dst, int src)
+{
+	const fact *f;
+	fact c;
+
+	if (dst == src)
+		return;
+	st_forget(s, dst);
+	f = find_fact(s, src);
+	if (!f)
+		return;
+	c = *f;
+	c.var = dst;
+	c.ex = copy_ex(f);
+	*get_fact(s, dst) = c;
+}
+
 bool st_link(state *s, int var, const op *o, bool neg)
 {
 	fact *f;

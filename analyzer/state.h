@@ -71,6 +71,8 @@ void st_point(state *s, int ptr_var, int target);
 
 void st_forget(state *s, int var);
 void st_set_const(state *s, int var, int64_t k);
+void st_copy_fact(state *s, int dst, int src);
+bool st_has_fact(state *s, int var);
 bool st_link(state *s, int var, const op *o, bool neg);
 bool st_apply_cond(state *s, const vt_cond *c);
 
