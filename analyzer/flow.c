@@ -335,46 +335,44 @@ static void callee_effect(vt_rule_ctx *cx, state *s, int src, unsigned bits, boo
 		make(cx, s, src, always_stores ? 0 : OP_MAYBE);
 }
 
-/* What the callee returned on the paths of outcome b: a fact on the call's result. */
-static void returned(state *s, const vt_event *ev, const vt_param_sum *p, unsigned b)
+/* What the callee returned on that way out: a fact on the call's result. */
+static void returned(state *s, const vt_event *ev, const vt_sum_path *p)
 {
-	vt_cond c = { .kind = COND_RANGE, .var = ev->ret, .lo = p->ret_lo[b], .hi = p->ret_hi[b] };
+	vt_cond r = { .kind = COND_RANGE, .var = ev->ret, .lo = p->lo, .hi = p->hi };
+	vt_cond x = { .kind = COND_NOTIN, .var = ev->ret, .set = p->ex, .nset = p->nex };
 
 	if (ev->ret < 0)
 		return;
 	st_forget(s, ev->ret);
-	if (p->ret_known & (1u << b))
-		st_apply_cond(s, &c);
+	st_apply_cond(s, &r);
+	st_apply_cond(s, &x);
 }
 
 static void callref(vt_rule_ctx *cx, stateset *work, size_t i, int src)
 {
 	const vt_event *ev = cx->ev;
-	const vt_param_sum *p = &ev->sum->param[ev->arg];
-	uint32_t outs = p->outcomes;
+	const vt_summary *sum = ev->sum;
+	uint32_t outs = sum->param[ev->arg].outcomes;
 	bool always = outs != 0;
 	state *base = work->data[i];
-	bool first = true;
+	size_t n = work->len;
 
 	for (unsigned b = 0; b < 32; b++)
 		if ((outs & (1u << b)) && !(b & OUT_STORED))
 			always = false;
-	for (unsigned b = 0; b < 32; b++) {
-		state *s;
+	for (size_t k = 0; k < sum->paths.len; k++)
+		if (sum->paths.data[k].param == ev->arg)
+			vec_push(work, st_copy(base)); /* each from the state before the call */
+	for (size_t k = 0, j = n; k < sum->paths.len; k++) {
+		const vt_sum_path *p = &sum->paths.data[k];
 
-		if (!(outs & (1u << b)))
+		if (p->param != ev->arg)
 			continue;
-		s = first ? base : st_copy(base);
-		if (!first)
-			vec_push(work, s);
-		first = false;
-		callee_effect(cx, s, src, b, always);
-		returned(s, ev, p, b);
+		callee_effect(cx, work->data[j], src, p->bits, always);
+		returned(work->data[j++], ev, p);
 	}
-	if (first) { /* the callee never returns */
-		st_free(base);
-		work->data[i] = NULL;
-	}
+	st_free(base); /* no way out at all: the callee never returns */
+	work->data[i] = NULL;
 }
 
 /* The vtask variable an event's operand names on this path: through a vtask * local. */
@@ -556,28 +554,34 @@ static unsigned exit_outcome(state *s, int v)
 	return bits;
 }
 
-/* What the function returned on one exit state, as a range, when a fact knows it. */
-static void exit_return(const vt_func *fn, state *s, vt_param_sum *p, unsigned bits)
+static bool same_path(const vt_sum_path *a, const vt_sum_path *b)
 {
-	int64_t lo = INT64_MIN, hi = INT64_MAX;
-	bool known = false;
+	return a->param == b->param && a->bits == b->bits && a->lo == b->lo && a->hi == b->hi &&
+	       a->nex == b->nex && (!a->nex || !memcmp(a->ex, b->ex, a->nex * sizeof *a->ex));
+}
+
+/* One exit state's way out: the out-parameter's effect and what was returned there. */
+static void exit_path(const vt_func *fn, state *s, vt_summary *sum, int param, unsigned bits)
+{
+	vt_sum_path p = { .param = param, .bits = (uint8_t)bits, .lo = INT64_MIN, .hi = INT64_MAX };
 
 	for (size_t k = 0; fn->ret >= 0 && k < s->facts.len; k++)
 		if (s->facts.data[k].var == fn->ret) {
-			lo = s->facts.data[k].lo;
-			hi = s->facts.data[k].hi;
-			known = true;
+			const fact *f = &s->facts.data[k];
+
+			p.lo = f->lo;
+			p.hi = f->hi;
+			p.nex = f->nex;
+			p.ex = f->nex ? memcpy(xmalloc(f->nex * sizeof *f->ex), f->ex,
+					      f->nex * sizeof *f->ex) : NULL;
 		}
-	if (!(p->outcomes & (1u << bits))) {
-		p->ret_lo[bits] = lo;
-		p->ret_hi[bits] = hi;
-	} else {
-		p->ret_lo[bits] = lo < p->ret_lo[bits] ? lo : p->ret_lo[bits];
-		p->ret_hi[bits] = hi > p->ret_hi[bits] ? hi : p->ret_hi[bits];
-		known &= (p->ret_known >> bits) & 1;
-	}
-	p->ret_known = known ? p->ret_known | (1u << bits) : p->ret_known & ~(1u << bits);
-	p->outcomes |= 1u << bits;
+	sum->param[param].outcomes |= 1u << bits;
+	for (size_t k = 0; k < sum->paths.len; k++)
+		if (same_path(&sum->paths.data[k], &p)) {
+			free(p.ex);
+			return;
+		}
+	vec_push(&sum->paths, p);
 }
 
 /* After the run that follows out-parameter v's operation: how each exit path left it. */
@@ -585,10 +589,9 @@ static void summarize_out(engine *en, vt_summary *sum, int v)
 {
 	const vt_func *fn = en->cx.fn;
 	stateset *exit = &en->in[fn->exit];
-	vt_param_sum *p = &sum->param[fn->vars.data[v].param];
-
 	for (size_t i = 0; i < exit->len; i++)
-		exit_return(fn, exit->data[i], p, exit_outcome(exit->data[i], v));
+		exit_path(fn, exit->data[i], sum, fn->vars.data[v].param,
+			  exit_outcome(exit->data[i], v));
 }
 
 static void summarize_params(engine *en, vt_summary *sum)
@@ -697,6 +700,45 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 
 void vt_summary_free(vt_summary *s)
 {
-	if (s)
-		free(s->param);
+	if (!s)
+		return;
+	free(s->param);
+	for (size_t i = 0; i < s->paths.len; i++)
+		free(s->paths.data[i].ex);
+	free(s->paths.data);
+	memset(s, 0, sizeof *s);
+}
+
+vt_summary vt_summary_copy(const vt_summary *s)
+{
+	vt_summary c = { .nparams = s->nparams };
+
+	c.param = xcalloc((size_t)s->nparams + 1, sizeof *c.param);
+	if (s->nparams)
+		memcpy(c.param, s->param, (size_t)s->nparams * sizeof *c.param);
+	for (size_t i = 0; i < s->paths.len; i++) {
+		vt_sum_path p = s->paths.data[i];
+
+		p.ex = p.nex ? memcpy(xmalloc(p.nex * sizeof *p.ex), p.ex, p.nex * sizeof *p.ex)
+			     : NULL;
+		vec_push(&c.paths, p);
+	}
+	return c;
+}
+
+bool vt_summary_same(const vt_summary *a, const vt_summary *b)
+{
+	if (a->nparams != b->nparams || a->paths.len != b->paths.len)
+		return false;
+	for (int i = 0; i < a->nparams; i++) {
+		const vt_param_sum *x = &a->param[i], *y = &b->param[i];
+
+		if (x->is_vtask != y->is_vtask || x->is_out != y->is_out ||
+		    x->inspect_only != y->inspect_only || x->outcomes != y->outcomes)
+			return false;
+	}
+	for (size_t i = 0; i < a->paths.len; i++)
+		if (!same_path(&a->paths.data[i], &b->paths.data[i]))
+			return false;
+	return true;
 }

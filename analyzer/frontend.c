@@ -366,30 +366,6 @@ static size_t main_count(const unit *u)
 	return n;
 }
 
-static vt_summary copy_summary(const vt_summary *s)
-{
-	vt_summary c = { .nparams = s->nparams };
-
-	c.param = xcalloc((size_t)s->nparams + 1, sizeof *c.param);
-	if (s->nparams)
-		memcpy(c.param, s->param, (size_t)s->nparams * sizeof *c.param);
-	return c;
-}
-
-static bool same_summary(const vt_summary *a, const vt_summary *b)
-{
-	if (a->nparams != b->nparams)
-		return false;
-	for (int i = 0; i < a->nparams; i++) {
-		const vt_param_sum *x = &a->param[i], *y = &b->param[i];
-
-		if (x->is_vtask != y->is_vtask || x->is_out != y->is_out ||
-		    x->inspect_only != y->inspect_only || x->outcomes != y->outcomes)
-			return false;
-	}
-	return true;
-}
-
 /* Unchanged functions: done, with their remembered summary and moved findings. */
 static void reuse(unit *u, memo *m, const fn_key *keys, bool *reused)
 {
@@ -400,7 +376,7 @@ static void reuse(unit *u, memo *m, const fn_key *keys, bool *reused)
 			continue;
 		reused[i] = true;
 		u->fns.data[i].state = FN_DONE;
-		u->fns.data[i].sum = copy_summary(&fm->sum);
+		u->fns.data[i].sum = vt_summary_copy(&fm->sum);
 		for (size_t k = 0; k < fm->found.items.len; k++)
 			vt_copy_finding(u->out, &fm->found.items.data[k],
 					(int)keys[i].line - (int)fm->line);
@@ -414,7 +390,7 @@ static bool summaries_moved(unit *u, memo *m, const fn_key *keys, const bool *re
 		fn_memo *fm = u->fns.data[i].in_main ? memo_find(m, keys[i].name) : NULL;
 
 		if (u->fns.data[i].in_main && !reused[i] &&
-		    (!fm || !same_summary(&fm->sum, &u->fns.data[i].sum)))
+		    (!fm || !vt_summary_same(&fm->sum, &u->fns.data[i].sum)))
 			return true;
 	}
 	return false;
@@ -440,7 +416,7 @@ static void remember(unit *u, memo *m, fn_key *keys, size_t first, uint64_t outs
 		if (!u->fns.data[i].in_main)
 			continue;
 		fm = (fn_memo){ .name = keys[i].name, .key = keys[i].key, .line = keys[i].line,
-				.end = keys[i].end, .sum = copy_summary(&u->fns.data[i].sum) };
+				.end = keys[i].end, .sum = vt_summary_copy(&u->fns.data[i].sum) };
 		keys[i].name = NULL;
 		for (size_t k = first; k < u->out->items.len; k++) {
 			const vt_finding *f = &u->out->items.data[k];

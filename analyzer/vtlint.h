@@ -326,14 +326,30 @@ typedef struct vt_param_sum {
 	bool is_vtask, is_out;
 	bool inspect_only;   /* by value: inspected, never consumed, handed or stored */
 	uint32_t outcomes;   /* by pointer: bit (1 << effect-bits) for each exit path */
-	uint32_t ret_known;  /* bit b: the paths of outcome b return a value in ret_lo/hi[b] */
-	int64_t ret_lo[32], ret_hi[32];
 } vt_param_sum;
+
+/*
+ * One way out of the function for an out-parameter's operation: its effect
+ * bits and the values the function returns there (lo..hi less ex; all of
+ * them when it returns no scalar or nothing is known).
+ */
+typedef struct vt_sum_path {
+	int param;
+	uint8_t bits;
+	int64_t lo, hi;
+	size_t nex;
+	int64_t *ex;         /* owned */
+} vt_sum_path;
 
 typedef struct vt_summary {
 	int nparams;
 	vt_param_sum *param;
+	VEC(vt_sum_path) paths;
 } vt_summary;
+
+/* A deep copy; equality of everything a caller's analysis reads. */
+vt_summary vt_summary_copy(const vt_summary *s);
+bool vt_summary_same(const vt_summary *a, const vt_summary *b);
 
 /* ---- state.c / flow.c: the data-flow engine ------------------------------------ */
 
