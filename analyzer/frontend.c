@@ -3,8 +3,8 @@
  * open for an editor and comes back here with a memo).  Parses it, reports the
  * compiler's errors, and analyses every function defined in the main file.
  * A callee defined in the same unit is analysed first, on demand, so that
- * its summary is ready at the call (a recursive call sees no summary: it is
- * treated as unseen code).
+ * its summary is ready at the call; recursive functions are analysed again
+ * until their summaries reach a fixed point.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@ typedef struct fn_rec {
 	CXCursor def;
 	int state;
 	bool in_main;
+	bool guessed;     /* its provisional summary was used by a recursive call */
 	vt_summary sum;
 } fn_rec;
 
@@ -40,6 +41,7 @@ typedef struct unit {
 	vt_findings *out;
 	VEC(fn_rec) fns;
 	VEC(file_name) names;
+	VEC(size_t) done;   /* functions in the order their analysis finished */
 } unit;
 
 struct vt_frontend *vt_frontend_new(void)
@@ -104,22 +106,87 @@ static fn_rec *find_fn(unit *u, CXCursor def)
 	return NULL;
 }
 
-static void analyze_fn(unit *u, size_t i)
+/*
+ * Where a recursive call meets a function still being analysed: the summary
+ * rules.md starts from, "only inspects" (a vtask is inspected, *p only
+ * looked at).
+ */
+static vt_summary only_inspects(CXCursor def)
+{
+	int n = clang_Cursor_getNumArguments(def);
+	vt_summary s = { .nparams = n > 0 ? n : 0 };
+
+	s.param = xcalloc((size_t)s.nparams + 1, sizeof *s.param);
+	for (int i = 0; i < n; i++) {
+		CXType t = clang_getCursorType(clang_Cursor_getArgument(def, i));
+		vt_sum_path p = { .param = i, .bits = OUT_TOUCHED, .lo = INT64_MIN, .hi = INT64_MAX };
+
+		s.param[i].is_vtask = s.param[i].inspect_only = vt_is_vtask_type(t);
+		s.param[i].is_out = vt_is_vtask_ptr_type(t);
+		if (s.param[i].is_out) {
+			s.param[i].outcomes = 1u << OUT_TOUCHED;
+			vec_push(&s.paths, p);
+		}
+	}
+	return s;
+}
+
+/* One analysis of the function (and of the callees it needs first); its summary into *sum. */
+static void analyze_once(unit *u, size_t i, vt_summary *sum)
 {
 	vt_findings scratch = { 0 };
 	vt_func *fn;
-	fn_rec *rec = &u->fns.data[i];
-	bool in_main = rec->in_main || u->opts->headers;
+	bool in_main = u->fns.data[i].in_main || u->opts->headers;
 
-	rec->state = FN_BUSY;
-	fn = vt_lower(&u->env, rec->def); /* may analyse callees: u->fns is stable */
-	rec = &u->fns.data[i];
+	fn = vt_lower(&u->env, u->fns.data[i].def); /* may analyse callees: u->fns is stable */
 	if (u->opts->dump_cfg && in_main)
 		cfg_dump(fn, u->opts->dump_cfg);
-	vt_flow_run(fn, &u->opts->flow, in_main ? u->out : &scratch, &rec->sum);
+	vt_flow_run(fn, &u->opts->flow, in_main ? u->out : &scratch, sum);
 	vt_findings_free(&scratch);
 	cfg_free(fn);
-	rec->state = FN_DONE;
+}
+
+enum { MAX_ROUNDS = 16 };
+
+/*
+ * Recursion reaches a fixed point (rules.md): a recursive call sees the
+ * summary computed so far, starting from "only inspects"; while that guess
+ * changes, the function and every function analysed on its behalf are
+ * analysed again, their findings from the round before dropped.
+ */
+static void analyze_fn(unit *u, size_t i)
+{
+	size_t mark = u->out->items.len, done = u->done.len;
+	int round;
+
+	u->fns.data[i].state = FN_BUSY;
+	u->fns.data[i].sum = only_inspects(u->fns.data[i].def);
+	for (round = 0; round < MAX_ROUNDS; round++) {
+		vt_summary sum = { 0 };
+		bool settled;
+
+		u->fns.data[i].guessed = false;
+		analyze_once(u, i, &sum);
+		settled = !u->fns.data[i].guessed || vt_summary_same(&sum, &u->fns.data[i].sum);
+		vt_summary_free(&u->fns.data[i].sum);
+		u->fns.data[i].sum = sum;
+		if (settled)
+			break;
+		vt_findings_truncate(u->out, mark);
+		for (size_t k = done; k < u->done.len; k++) {
+			fn_rec *r = &u->fns.data[u->done.data[k]];
+
+			vt_summary_free(&r->sum);
+			r->state = FN_TODO;
+		}
+		u->done.len = done;
+	}
+	if (round == MAX_ROUNDS)
+		vt_add_limit(u->out, env_loc(&u->env, clang_getCursorLocation(u->fns.data[i].def)),
+			     "recursion through this function did not settle in %d rounds",
+			     MAX_ROUNDS);
+	u->fns.data[i].state = FN_DONE;
+	vec_push(&u->done, i);
 }
 
 static vt_summary *env_summary(vt_lower_env *env, CXCursor callee)
@@ -128,8 +195,12 @@ static vt_summary *env_summary(vt_lower_env *env, CXCursor callee)
 	CXCursor def = clang_getCursorDefinition(callee);
 	fn_rec *rec;
 
-	if (clang_Cursor_isNull(def) || !(rec = find_fn(u, def)) || rec->state == FN_BUSY)
+	if (clang_Cursor_isNull(def) || !(rec = find_fn(u, def)))
 		return NULL;
+	if (rec->state == FN_BUSY) { /* recursion: the summary so far */
+		rec->guessed = true;
+		return &rec->sum;
+	}
 	if (rec->state == FN_TODO)
 		analyze_fn(u, (size_t)(rec - u->fns.data));
 	return &u->fns.data[rec - u->fns.data].sum;
@@ -217,6 +288,7 @@ static void unit_free(unit *u)
 		free(u->names.data[i].name);
 	free(u->fns.data);
 	free(u->names.data);
+	free(u->done.data);
 }
 
 static void analyze_with_memo(unit *u, vt_memo *m, const char *text, size_t len);
