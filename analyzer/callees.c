@@ -76,32 +76,32 @@ static const char *const noreturn_names[] = {
 };
 
 /*
- * libclang shows neither a trailing __attribute__((noreturn)) nor the
- * _Noreturn behind <stdnoreturn.h>'s macro: read the declaration's own
- * tokens, up to its body, for _Noreturn, noreturn, __noreturn__ or a
- * project's NORETURN macro.
+ * The AST's word on noreturn, never the source text (a comment that says
+ * "noreturn" must not count, a macro that expands to the attribute must):
+ * __attribute__((noreturn)), wherever it is written and through whatever
+ * macro, makes the function's type noreturn, which the type's spelling
+ * shows; _Noreturn and [[noreturn]] are declaration attributes, which the
+ * declaration's pretty-printed form shows.
  */
 static bool declared_noreturn(CXCursor decl)
 {
-	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(decl);
-	CXString name = clang_getCursorSpelling(decl);
-	CXToken *toks;
-	unsigned n;
-	bool r = false;
+	CXString t = clang_getTypeSpelling(clang_getCursorType(decl));
+	CXPrintingPolicy pol = clang_getCursorPrintingPolicy(decl);
+	CXString pp;
+	const char *s;
+	bool r = strstr(clang_getCString(t), "__attribute__((noreturn))") != NULL;
 
-	clang_tokenize(tu, clang_getCursorExtent(decl), &toks, &n);
-	for (unsigned i = 0; i < n && !r; i++) {
-		CXString s = clang_getTokenSpelling(tu, toks[i]);
-		const char *t = clang_getCString(s);
-		bool body = !strcmp(t, "{");
-
-		r = strcasestr(t, "noreturn") && strcmp(t, clang_getCString(name)) != 0;
-		clang_disposeString(s);
-		if (body)
-			break;
+	clang_disposeString(t);
+	if (!r) {
+		clang_PrintingPolicy_setProperty(pol, CXPrintingPolicy_TerseOutput, 1);
+		pp = clang_getCursorPrettyPrinted(decl, pol);
+		s = clang_getCString(pp);
+		r = strncmp(s, "_Noreturn ", 10) == 0 || strstr(s, "[[noreturn]]") ||
+		    strstr(s, "[[_Noreturn]]") || strstr(s, "__attribute__((noreturn") ||
+		    strstr(s, "[[gnu::noreturn]]");
+		clang_disposeString(pp);
 	}
-	clang_disposeTokens(tu, toks, n);
-	clang_disposeString(name);
+	clang_PrintingPolicy_dispose(pol);
 	return r;
 }
 

@@ -185,44 +185,70 @@ static void do_stmt(L *l, CXCursor c)
 	free(k.data);
 }
 
-/* for's children skip the missing parts: tell them apart by the header's semicolons. */
+/*
+ * Which of a for's init, condition and increment are written: libclang
+ * visits only those present, and the AST it exposes does not say which.
+ * The header as written, found at the spelling location of the `for`
+ * keyword (inside a #define when the loop comes from a macro, where its
+ * parts are written too), says which parts are empty.  False when that
+ * text is not a for header.
+ */
+static bool for_present(CXTranslationUnit tu, CXCursor c, bool present[3])
+{
+	CXFile file;
+	unsigned off;
+	size_t size;
+	const char *text, *s, *end;
+	int depth = 0, part = 0;
+
+	clang_getSpellingLocation(clang_getCursorLocation(c), &file, NULL, NULL, &off);
+	text = file ? clang_getFileContents(tu, file, &size) : NULL;
+	if (!text || off + 3 > size || strncmp(text + off, "for", 3) != 0)
+		return false;
+	end = text + size;
+	for (int i = 0; i < 3; i++)
+		present[i] = false;
+	for (s = text + off + 3; s < end && part < 3; s++) {
+		if (s + 1 < end && s[0] == '/' && s[1] == '*') {
+			const char *e = strstr(s + 2, "*/");
+
+			s = e ? e + 1 : end;
+		} else if (*s == '"' || *s == '\'') {
+			char q = *s;
+
+			present[part] = true;
+			for (s++; s < end && *s != q; s++)
+				s += *s == '\\';
+		} else if (strchr("([{", *s)) {
+			present[part] |= depth++ > 0;
+		} else if (strchr(")]}", *s)) {
+			if (--depth == 0)
+				break;
+		} else if (depth == 1 && *s == ';') {
+			part++;
+		} else if (depth >= 1 && !strchr(" \t\r\n\\", *s)) {
+			present[part] = true;
+		}
+	}
+	return part == 2;
+}
+
+/* for's children skip the missing parts: place each in its slot. */
 static void for_parts(L *l, CXCursor c, CXCursor part[3], CXCursor *body)
 {
 	cursors k = lw_kids(c);
-	CXTranslationUnit tu = l->env->tu;
-	CXToken *toks;
-	unsigned n, semi[2] = { 0, 0 }, nsemi = 0, depth = 0;
+	bool present[3] = { true, true, true };
+	size_t n = k.len - 1, next = 0;
 
-	*body = k.data[k.len - 1];
-	for (int i = 0; i < 3; i++)
+	if (!for_present(l->env->tu, c, present) ||
+	    (size_t)(present[0] + present[1] + present[2]) != n)
+		for (int i = 0; i < 3; i++) /* unreadable: the parts there are, last ones first */
+			present[i] = i >= 3 - (int)n;
+	*body = k.data[n];
+	for (int i = 0; i < 3; i++) {
 		part[i] = clang_getNullCursor();
-	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &n);
-	for (unsigned i = 0; i < n && nsemi < 2; i++) {
-		CXString s = clang_getTokenSpelling(tu, toks[i]);
-		const char *t = clang_getCString(s);
-		unsigned off;
-
-		if (strchr("([{", t[0]) && t[1] == 0)
-			depth++;
-		else if (strchr(")]}", t[0]) && t[1] == 0)
-			depth--;
-		else if (depth == 1 && strcmp(t, ";") == 0) {
-			clang_getSpellingLocation(clang_getTokenLocation(tu, toks[i]), NULL, NULL, NULL, &off);
-			semi[nsemi++] = off;
-		}
-		clang_disposeString(s);
-	}
-	clang_disposeTokens(tu, toks, n);
-	for (size_t i = 0; i + 1 < k.len; i++) {
-		unsigned off;
-		int slot;
-
-		clang_getSpellingLocation(clang_getCursorLocation(k.data[i]), NULL, NULL, NULL, &off);
-		if (nsemi == 2)
-			slot = off < semi[0] ? 0 : off < semi[1] ? 1 : 2;
-		else /* header from a macro we cannot read: assume the parts in order */
-			slot = (int)(i + 3 - (k.len - 1));
-		part[slot] = k.data[i];
+		if (present[i] && next < n)
+			part[i] = k.data[next++];
 	}
 	free(k.data);
 }
