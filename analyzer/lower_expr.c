@@ -562,6 +562,118 @@ static void addr_label(L *l, CXCursor c)
 	vec_push(&l->labels, pending);
 }
 
+
+struct refs_ctx { L *l; void *vs; };
+
+static enum CXChildVisitResult refs_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct refs_ctx *x = d;
+	int v = lw_vtask_var_of(x->l, c);
+
+	if (v < 0 && lw_kind(c) == CXCursor_DeclRefExpr)
+		v = lw_addr_target(x->l, c);
+	if (v >= 0)
+		{ struct { int *data; size_t len, cap; } *p = x->vs; vec_push(p, v); }
+	return CXChildVisit_Recurse;
+}
+
+/* Every vtask variable (or vtask * local) c names. */
+static void vtask_refs(L *l, CXCursor c, void *vs)
+{
+	struct refs_ctx x = { l, vs };
+
+	refs_visit(c, c, &x);
+	clang_visitChildren(c, refs_visit, &x);
+}
+
+/* ---- _Generic: only the selected association is evaluated ------------------------- */
+
+/* The value an expression folds to, as text ("" when it does not fold). */
+static char *folded(CXCursor c)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	char *s = NULL;
+
+	if (!r)
+		return xstrdup("");
+	switch (clang_EvalResult_getKind(r)) {
+	case CXEval_Int:
+		s = xasprintf("i%lld", clang_EvalResult_getAsLongLong(r));
+		break;
+	case CXEval_Float:
+		s = xasprintf("f%a", clang_EvalResult_getAsDouble(r));
+		break;
+	case CXEval_StrLiteral: case CXEval_CFStr: case CXEval_ObjCStrLiteral:
+		s = xasprintf("s%s", clang_EvalResult_getAsStr(r));
+		break;
+	default:
+		s = xstrdup("");
+	}
+	clang_EvalResult_dispose(r);
+	return s;
+}
+
+static bool same_type(CXCursor a, CXCursor b)
+{
+	return clang_equalTypes(clang_getCanonicalType(clang_getCursorType(a)),
+				clang_getCanonicalType(clang_getCursorType(b)));
+}
+
+/*
+ * Which association (index into k, from 1) _Generic selects: libclang does
+ * not say, so the one whose folded value, or failing that whose type, is
+ * the selection's and no other's.  -1 when that does not decide.
+ */
+static int selected_association(CXCursor c, cursors *k)
+{
+	char *want = folded(c);
+	int pick = -1, n = 0;
+
+	for (size_t i = 1; *want && i < k->len; i++) {
+		char *v = folded(k->data[i]);
+
+		if (!strcmp(v, want))
+			pick = (int)i, n++;
+		free(v);
+	}
+	free(want);
+	if (n == 1)
+		return pick;
+	pick = -1;
+	n = 0;
+	for (size_t i = 1; i < k->len; i++)
+		if (same_type(c, k->data[i]))
+			pick = (int)i, n++;
+	return n == 1 ? pick : -1;
+}
+
+/*
+ * _Generic: the controlling expression and the other associations are never
+ * evaluated (rules.md); the selected one is, like any expression.  When the
+ * selection cannot be told, the vtasks the associations name leave vtlint's
+ * sight: no finding may rest on a guess.
+ */
+static int generic(L *l, CXCursor c)
+{
+	cursors k = lw_kids(c);
+	int pick = selected_association(c, &k), r = -1;
+
+	if (pick > 0) {
+		r = lw_expr(l, k.data[pick]);
+	} else {
+		for (size_t i = 1; i < k.len; i++) {
+			struct { int *data; size_t len, cap; } vs = { 0 };
+
+			vtask_refs(l, k.data[i], &vs);
+			for (size_t j = 0; j < vs.len; j++)
+				lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = vs.data[j];
+			free(vs.data);
+		}
+	}
+	free(k.data);
+	return r;
+}
+
 /* An expression in value context; returns the variable holding its vtask, or -1. */
 int lw_expr(L *l, CXCursor c)
 {
@@ -602,6 +714,8 @@ int lw_expr(L *l, CXCursor c)
 	case CXCursor_AddrLabelExpr:
 		addr_label(l, c);
 		return -1;
+	case CXCursor_GenericSelectionExpr:
+		return generic(l, c);
 	default:
 		exprs(l, c);
 		return -1;
