@@ -255,8 +255,11 @@ static int assign_vtask(L *l, CXCursor c, CXCursor lhs, CXCursor rhs)
 		store(l, v, where, at);
 		return -1;
 	}
-	if (out)
-		lw_consume(l, v, HOW_OUT, at);
+	/*
+	 * `*out = x` hands x to the caller only if no later store replaces it
+	 * (rules.md): *out holds it until the function returns, and a second
+	 * store drops it like an overwritten local.
+	 */
 	if (v >= 0) {
 		vt_event *e = lw_emit(l, EV_COPY, at);
 
@@ -621,15 +624,16 @@ static bool same_type(CXCursor a, CXCursor b)
 
 /*
  * Which association (index into k, from 1) _Generic selects: libclang does
- * not say, so the one whose folded value, or failing that whose type, is
- * the selection's and no other's.  -1 when that does not decide.
+ * not say, so the one whose folded value (or that alone does not fold,
+ * when the selection does not), or failing that whose type, is the
+ * selection's and no other's.  -1 when that does not decide.
  */
 static int selected_association(CXCursor c, cursors *k)
 {
 	char *want = folded(c);
 	int pick = -1, n = 0;
 
-	for (size_t i = 1; *want && i < k->len; i++) {
+	for (size_t i = 1; i < k->len; i++) { /* what does not fold is not what folds */
 		char *v = folded(k->data[i]);
 
 		if (!strcmp(v, want))
