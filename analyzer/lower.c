@@ -10,6 +10,8 @@
  * a jump out of it, drops its operation at the right place), constants and
  * addresses, and vt_lower() itself.
  */
+#include <ctype.h>
+
 #include "lower.h"
 
 /* ---- cursors and types ---------------------------------------------------------- */
@@ -298,6 +300,91 @@ void lw_drop_temps(L *l, size_t mark, vt_loc at)
 	}
 }
 
+/* ---- __attribute__((cleanup(f))): f(&x) where x leaves its scope ------------------- */
+
+struct fn_find { const char *name; CXCursor found; };
+
+static enum CXChildVisitResult find_fn_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct fn_find *f = d;
+	const char *const names[] = { f->name, NULL };
+
+	if (lw_kind(c) == CXCursor_FunctionDecl && lw_name_is(c, names)) {
+		CXCursor def = clang_getCursorDefinition(c);
+
+		f->found = clang_Cursor_isNull(def) ? c : def;
+		if (!clang_Cursor_isNull(def))
+			return CXChildVisit_Break;
+	}
+	return CXChildVisit_Continue;
+}
+
+/*
+ * The function a local's cleanup attribute names: libclang exposes the
+ * attribute without its argument, so read it from the declaration as the
+ * AST prints it (macros expanded), then find that function in the unit.
+ */
+static CXCursor cleanup_fn(L *l, CXCursor decl)
+{
+	CXPrintingPolicy pol = clang_getCursorPrintingPolicy(decl);
+	CXString pp;
+	const char *s;
+	char name[256];
+	struct fn_find f = { name, clang_getNullCursor() };
+	size_t n = 0;
+
+	clang_PrintingPolicy_setProperty(pol, CXPrintingPolicy_TerseOutput, 1);
+	pp = clang_getCursorPrettyPrinted(decl, pol);
+	s = strstr(clang_getCString(pp), "cleanup(");
+	if (s)
+		for (s += 8; n + 1 < sizeof name && (isalnum((unsigned char)*s) || *s == '_'); s++)
+			name[n++] = *s;
+	name[n] = 0;
+	clang_disposeString(pp);
+	clang_PrintingPolicy_dispose(pol);
+	if (n)
+		clang_visitChildren(clang_getTranslationUnitCursor(l->env->tu), find_fn_visit, &f);
+	return f.found;
+}
+
+/* Remembers the cleanup function of vtask local v (declared by decl), if it has one. */
+void lw_note_cleanup(L *l, CXCursor decl, int v)
+{
+	cursors k = lw_kids(decl);
+	bool attr = false;
+
+	for (size_t i = 0; i < k.len; i++)
+		attr |= clang_isAttribute(lw_kind(k.data[i]));
+	free(k.data);
+	if (attr) {
+		struct cleanup c = { .var = v, .fn = cleanup_fn(l, decl) };
+
+		if (!clang_Cursor_isNull(c.fn))
+			vec_push(&l->cleanups, c);
+	}
+}
+
+/* In block, where v leaves its scope: its cleanup function is called with &v. */
+static void run_cleanup(L *l, int block, int v, vt_loc at)
+{
+	for (size_t i = 0; i < l->cleanups.len; i++) {
+		vt_summary *sum;
+		vt_event *e;
+
+		if (l->cleanups.data[i].var != v)
+			continue;
+		sum = l->env->summary(l->env, l->cleanups.data[i].fn);
+		if (sum && sum->nparams > 0 && sum->param[0].is_out) {
+			e = cfg_emit(l->fn, block, EV_CALLREF, at);
+			e->sum = sum;
+			e->arg = 0;
+		} else {
+			e = cfg_emit(l->fn, block, EV_ESCAPE, at); /* unseen: handed over */
+		}
+		e->src = v;
+	}
+}
+
 /* ---- scopes and jumps ------------------------------------------------------------- */
 
 void lw_push_scope(L *l)
@@ -312,8 +399,10 @@ static void drop_scope_vars(L *l, int block, int sc, vt_loc at)
 {
 	scope *s = &l->scopes.data[sc];
 
-	for (size_t i = s->vars.len; i-- > 0;)
+	for (size_t i = s->vars.len; i-- > 0;) {
+		run_cleanup(l, block, s->vars.data[i], at);
 		cfg_emit(l->fn, block, EV_DROP, at)->src = s->vars.data[i];
+	}
 }
 
 void lw_pop_scope(L *l, vt_loc at)
@@ -781,6 +870,7 @@ static void lower_free(L *l)
 	free(l->temps_free.data);
 	free(l->callees.data);
 	free(l->aliased.data);
+	free(l->cleanups.data);
 	free(l->escaped.data);
 }
 

@@ -65,6 +65,7 @@ typedef struct L {
 	bool ret_used;         /* that call's summary said what it returns */
 	VEC(CXCursor) aliased; /* locals whose address is taken anywhere in the function */
 	VEC(int) escaped;      /* int locals whose address left the function so far */
+	VEC(struct cleanup { int var; CXCursor fn; }) cleanups; /* __attribute__((cleanup)) */
 	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
 } L;
 
@@ -96,6 +97,7 @@ int lw_add_ptr(L *l, CXCursor decl);
 void lw_point(L *l, int ptr, int target, vt_loc at);
 int lw_temp(L *l, vt_loc at);
 void lw_drop_temps(L *l, size_t mark, vt_loc at);
+void lw_note_cleanup(L *l, CXCursor decl, int v);
 void lw_push_scope(L *l);
 void lw_pop_scope(L *l, vt_loc at);
 void lw_leave_scopes(L *l, int block, int sc, int keep, vt_loc at);

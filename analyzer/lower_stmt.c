@@ -25,11 +25,13 @@ static void local_vtask(L *l, CXCursor d, CXCursor init)
 
 	if (clang_Cursor_isNull(init)) {
 		v = lw_add_var(l, d, VAR_VTASK);
+		lw_note_cleanup(l, d, v);
 		lw_emit(l, EV_CLEAR, lw_loc_of(l, d))->dst = v;
 		return;
 	}
 	x = lw_kind(lw_strip(init)) == CXCursor_InitListExpr ? -1 : lw_expr(l, init);
 	v = lw_add_var(l, d, VAR_VTASK);
+	lw_note_cleanup(l, d, v);
 	if (x >= 0) {
 		vt_event *e = lw_emit(l, EV_COPY, lw_loc_of(l, d));
 
