@@ -33,9 +33,32 @@ static const struct {
 	{ "vt__is_completed_successfully_at", RT_INSPECT, 0 },
 	{ "vtask_from_result", RT_DONE_MAKER, -1 }, { "vt__from_result_at", RT_DONE_MAKER, -1 },
 	{ "vtask_from_error", RT_DONE_MAKER, -1 }, { "vt__from_error_at", RT_DONE_MAKER, -1 },
+	{ "vtask_cancel", RT_INSPECT_PTR, 0 }, { "vt__cancel_at", RT_INSPECT_PTR, 0 },
 	{ "vt_spawn", RT_HANDOFF, 2 }, { "pthread_create", RT_HANDOFF, 3 },
 	{ "thrd_create", RT_HANDOFF, 2 },
 };
+
+/* <vtask.h>'s vt__NAME_at capture file and line for vtask_NAME or vt_NAME. */
+static const char *const vtask_words[] = {
+	"from_result", "from_error", "from_task", "from_source", "is_completed",
+	"is_completed_successfully", "await", "get_result", "as_task", "cancel", NULL,
+};
+
+const char *vt_callee_public_name(const char *name)
+{
+	static __thread char buf[128];
+	size_t n = strlen(name);
+	const char *prefix = "vt_";
+
+	if (strncmp(name, "vt__", 4) != 0 || n < 8 || n > 100 || strcmp(name + n - 3, "_at") != 0)
+		return name;
+	snprintf(buf, sizeof buf, "%.*s", (int)(n - 7), name + 4);
+	for (size_t i = 0; vtask_words[i]; i++)
+		if (!strcmp(buf, vtask_words[i]))
+			prefix = "vtask_";
+	snprintf(buf, sizeof buf, "%s%.*s", prefix, (int)(n - 7), name + 4);
+	return buf;
+}
 
 static bool listed(const vt_strings *names, const char *name)
 {

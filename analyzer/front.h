@@ -42,12 +42,15 @@ enum vt_rt {
 	RT_NONE,       /* not the runtime's: its body or its prototype decides */
 	RT_AWAIT, RT_GET, RT_AS_TASK, /* consume their vtask argument */
 	RT_INSPECT,    /* inspects its vtask argument */
+	RT_INSPECT_PTR, /* inspects the vtask its pointer argument names (vtask_cancel) */
 	RT_DONE_MAKER, /* returns a vtask already completed */
 	RT_HANDOFF,    /* hands &x to another fiber or thread */
 };
 
 /* The runtime function or configured wrapper name is; *arg: its operand, -1 to find at the call. */
 enum vt_rt vt_callee_runtime(const vt_config *c, const char *name, int *arg);
+/* What the user wrote for a function <vtask.h> routes elsewhere (vt__read_at: vt_read). */
+const char *vt_callee_public_name(const char *name);
 /* The declaration says the function never returns. */
 bool vt_callee_noreturn(CXCursor fn);
 

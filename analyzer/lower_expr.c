@@ -105,7 +105,7 @@ static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret)
 static const char *intern(L *l, CXCursor c)
 {
 	char *s = lw_spelling(c);
-	const char *r = cfg_str(l->fn, s);
+	const char *r = cfg_str(l->fn, vt_callee_public_name(s));
 
 	free(s);
 	return r;
@@ -118,7 +118,14 @@ static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
 	for (int i = 0; i < nargs; i++) {
 		CXCursor a = clang_Cursor_getArgument(c, i);
 
-		if (i == which && what == RT_HANDOFF) {
+		if (i == which && what == RT_INSPECT_PTR) {
+			int x = lw_addr_value(l, a);
+
+			if (x >= 0)
+				lw_emit(l, EV_INSPECT, at)->src = x;
+			else
+				lw_expr(l, a);
+		} else if (i == which && what == RT_HANDOFF) {
 			int x = lw_addr_value(l, a);
 
 			if (x >= 0)
@@ -173,7 +180,7 @@ static int call(L *l, CXCursor c)
 			argument(l, clang_Cursor_getArgument(c, i), sum, i, &ret);
 	}
 	if (lw_cursor_is_vtask(c))
-		r = birth(l, c, direct ? intern(l, callee) : "a call through a pointer",
+		r = birth(l, c, direct ? intern(l, callee) : "a call through a function pointer",
 			  what == RT_DONE_MAKER ? OP_DONE : 0);
 	lw_forget_escaped(l, lw_loc_of(l, c));
 	if (direct && lw_is_noreturn(l, callee))
