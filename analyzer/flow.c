@@ -431,10 +431,78 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	cx->approx = false;
 }
 
+/* ---- which int locals a later test may read: facts about the others are dead -------- */
+
+typedef struct liveness {
+	size_t words;        /* per block */
+	uint64_t *in;        /* blocks x words: live at the block's entry */
+} liveness;
+
+static void set_bit(uint64_t *set, int v, bool on)
+{
+	if (on)
+		set[v / 64] |= (uint64_t)1 << (v % 64);
+	else
+		set[v / 64] &= ~((uint64_t)1 << (v % 64));
+}
+
+/* Backwards through block b: what is live at its entry given what is live at its end. */
+static void live_through(const vt_func *fn, int b, uint64_t *set)
+{
+	const vt_block *blk = &fn->blocks.data[b];
+
+	for (size_t k = 0; k < blk->succ.len; k++)
+		if (blk->succ.data[k].cond.kind != COND_NONE && blk->succ.data[k].cond.kind != COND_DONE)
+			set_bit(set, blk->succ.data[k].cond.var, true);
+	for (size_t e = blk->ev.len; e-- > 0;) {
+		const vt_event *ev = &blk->ev.data[e];
+
+		if (ev->kind == EV_SETK || ev->kind == EV_FORGET ||
+		    (ev->kind == EV_INSPECT && ev->dst >= 0))
+			set_bit(set, ev->dst, false);
+		if (ev->kind == EV_CALLREF && ev->ret >= 0)
+			set_bit(set, ev->ret, false);
+		if (ev->kind == EV_SETK && ev->src >= 0)
+			set_bit(set, ev->src, true);
+	}
+}
+
+/* Live int locals at each block's entry, to a fixed point (the return local at the exit). */
+static liveness live_vars(const vt_func *fn)
+{
+	size_t nb = fn->blocks.len;
+	liveness lv = { .words = (fn->vars.len + 63) / 64 + 1 };
+	uint64_t *tmp = xcalloc(lv.words, sizeof *tmp);
+	bool changed = true;
+
+	lv.in = xcalloc(nb * lv.words, sizeof *lv.in);
+	while (changed) {
+		changed = false;
+		for (size_t b = nb; b-- > 0;) {
+			const vt_block *blk = &fn->blocks.data[b];
+
+			memset(tmp, 0, lv.words * sizeof *tmp);
+			if ((int)b == fn->exit && fn->ret >= 0)
+				set_bit(tmp, fn->ret, true);
+			for (size_t k = 0; k < blk->succ.len; k++)
+				for (size_t w = 0; w < lv.words; w++)
+					tmp[w] |= lv.in[(size_t)blk->succ.data[k].to * lv.words + w];
+			live_through(fn, (int)b, tmp);
+			if (memcmp(tmp, &lv.in[b * lv.words], lv.words * sizeof *tmp)) {
+				memcpy(&lv.in[b * lv.words], tmp, lv.words * sizeof *tmp);
+				changed = true;
+			}
+		}
+	}
+	free(tmp);
+	return lv;
+}
+
 /* ---- the fixed point ---------------------------------------------------------------- */
 
 typedef struct engine {
 	vt_rule_ctx cx;
+	liveness live;
 	int max_states;
 	stateset *in;
 	VEC(int) queue;
@@ -494,9 +562,13 @@ static void propagate(engine *en, const vt_block *b, stateset *work)
 			const vt_edge *e = &b->succ.data[k];
 			state *s = st_copy(work->data[i]);
 
-			if (!st_apply_cond(s, &e->cond))
+			if (!st_apply_cond(s, &e->cond)) {
 				st_free(s);
-			else if (merge_into(en, &en->in[e->to], s))
+				continue;
+			}
+			/* a fact no later test reads cannot rule a path out: it only splits states */
+			st_keep_facts(s, &en->live.in[(size_t)e->to * en->live.words]);
+			if (merge_into(en, &en->in[e->to], s))
 				enqueue(en, e->to);
 		}
 		st_free(work->data[i]);
@@ -677,6 +749,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 
 	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
 	en.in = xcalloc(nb, sizeof *en.in);
+	en.live = live_vars(fn);
 	en.queued = xcalloc(nb, sizeof *en.queued);
 	if (sum) {
 		sum->nparams = nparams;
@@ -692,6 +765,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 	for (size_t b = 0; b < nb; b++)
 		free(en.in[b].data);
 	free(en.in);
+	free(en.live.in);
 	free(en.queued);
 	free(en.queue.data);
 	free(en.cx.param_use);

@@ -242,6 +242,17 @@ void st_forget(state *s, int var)
 	}
 }
 
+/* Drops the facts about locals not in live (a bit set by variable). */
+void st_keep_facts(state *s, const uint64_t *live)
+{
+	for (size_t i = s->facts.len; i-- > 0;) {
+		int v = s->facts.data[i].var;
+
+		if (!((live[v / 64] >> (v % 64)) & 1))
+			st_forget(s, v);
+	}
+}
+
 /* `x = K;`: x is K until it changes. */
 void st_set_const(state *s, int var, int64_t k)
 {

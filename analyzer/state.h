@@ -70,6 +70,7 @@ int st_target(const state *s, int ptr_var);   /* -1: names no vtask we follow */
 void st_point(state *s, int ptr_var, int target);
 
 void st_forget(state *s, int var);
+void st_keep_facts(state *s, const uint64_t *live);
 void st_set_const(state *s, int var, int64_t k);
 void st_copy_fact(state *s, int dst, int src);
 bool st_has_fact(state *s, int var);
