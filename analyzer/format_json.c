@@ -48,7 +48,7 @@ static cJSON *finding(const vt_finding *f, const char *root)
 int vt_format_json(FILE *out, const vt_findings *fs, const vt_report_opts *o)
 {
 	int r;
-	cJSON *root = cJSON_CreateObject(), *tool, *diags, *errors;
+	cJSON *root = cJSON_CreateObject(), *tool, *diags, *errors, *limits;
 	char *text;
 
 	cJSON_AddNumberToObject(root, "version", 1);
@@ -72,6 +72,12 @@ int vt_format_json(FILE *out, const vt_findings *fs, const vt_report_opts *o)
 			cJSON_AddNumberToObject(j, "column", e->col);
 		cJSON_AddStringToObject(j, "message", e->message);
 		cJSON_AddItemToArray(errors, j);
+	}
+	limits = cJSON_AddArrayToObject(root, "limits"); /* functions analysed with less precision */
+	for (size_t i = 0; i < fs->limits.len; i++) {
+		const vt_error *e = &fs->limits.data[i];
+
+		cJSON_AddItemToArray(limits, place(e->file, e->line, e->col, e->message));
 	}
 	text = cJSON_Print(root);
 	cJSON_Delete(root);

@@ -69,6 +69,7 @@ START_TEST(if_else_edges_carry_facts)
 	expect_cfg(HEAD "void f(int c) {\n if (c) k(); else k();\n}\n",
 		   "function f\n"
 		   "B0 (entry):\n"
+		   "  4: forget c\n"
 		   "  -> B2 [c != 0]\n"
 		   "  -> B4 [c == 0]\n"
 		   "B1 (exit):\n"
@@ -87,6 +88,8 @@ START_TEST(short_circuit_splits_blocks)
 	expect_cfg(HEAD "void f(int a, int b) {\n if (a && !b) k();\n}\n",
 		   "function f\n"
 		   "B0 (entry):\n"
+		   "  4: forget a\n"
+		   "  4: forget b\n"
 		   "  -> B4 [a != 0]\n"
 		   "  -> B3 [a == 0]\n"
 		   "B1 (exit):\n"
@@ -109,9 +112,9 @@ START_TEST(inspection_edge)
 		   "  5: birth (temporary) (make)\n"
 		   "  5: copy v <- (temporary)\n"
 		   "  5: drop <- (temporary)\n"
-		   "  6: inspect <- v\n"
-		   "  -> B2 [v completed]\n"
-		   "  -> B3\n"
+		   "  6: inspect (inspection) <- v\n"
+		   "  -> B2 [(inspection) != 0]\n"
+		   "  -> B3 [(inspection) == 0]\n"
 		   "B1 (exit):\n"
 		   "B2:\n"
 		   "  -> B3\n"
@@ -127,10 +130,10 @@ START_TEST(counted_loop_enters_body)
 	/* 0 < 3 holds: the entry goes straight into the body (B3) */
 	char *got = lower(HEAD "void f(void) {\n for (int i = 0; i < 3; i++) k();\n}\n");
 
-	ck_assert_msg(strstr(got, "B0 (entry):\n  5: forget i\n  -> B3\n") != NULL, "%s", got);
+	ck_assert_msg(strstr(got, "B0 (entry):\n  5: setk i = 0\n  -> B3\n") != NULL, "%s", got);
 	free(got);
 	got = lower(HEAD "void f(void) {\n for (int i = 5; i < 3; i++) k();\n}\n");
-	ck_assert_msg(strstr(got, "B0 (entry):\n  5: forget i\n  -> B2\n") != NULL, "%s", got);
+	ck_assert_msg(strstr(got, "B0 (entry):\n  5: setk i = 5\n  -> B2\n") != NULL, "%s", got);
 	free(got);
 }
 END_TEST
@@ -175,6 +178,83 @@ START_TEST(sizeof_is_not_evaluated)
 }
 END_TEST
 
+/* Whether function name's CFG (in a dump of several) drops v: the path went on. */
+static bool drops_v(const char *dump, const char *name)
+{
+	char *head = xasprintf("function %s\n", name);
+	const char *f = strstr(dump, head), *next;
+	bool r;
+
+	free(head);
+	ck_assert_ptr_nonnull(f);
+	next = strstr(f + 1, "function ");
+	r = strstr(f, "drop <- v") && (!next || strstr(f, "drop <- v") < next);
+	return r;
+}
+
+START_TEST(noreturn_from_the_type_or_declaration)
+{
+	/* the attribute through macros, before or after the declarator; not a comment */
+	char *got = lower(HEAD "#define NORETURN __attribute__((noreturn))\n"
+			  "#define __dead2 __attribute__((__noreturn__))\n"
+			  "NORETURN void a(void);\nvoid b(void) __dead2;\n_Noreturn void c(void);\n"
+			  "void d(void); /* noreturn */\n"
+			  "void fa(void) { vtask v = make(); a(); }\n"
+			  "void fb(void) { vtask v = make(); b(); }\n"
+			  "void fc(void) { vtask v = make(); c(); }\n"
+			  "void fd(void) { vtask v = make(); d(); }\n");
+
+	ck_assert_msg(!drops_v(got, "fa") && !drops_v(got, "fb") && !drops_v(got, "fc") &&
+			      drops_v(got, "fd"), "%s", got);
+	free(got);
+}
+END_TEST
+
+START_TEST(for_header_from_a_macro)
+{
+	/* only the condition is written: it must not be taken for the init */
+	char *got = lower(HEAD "#define WHILE(c) for (; c; )\n"
+			  "void f(int n) {\n WHILE(n > 0) n--;\n}\n");
+
+	ck_assert_msg(strstr(got, "[n > 0]") && strstr(got, "[n <= 0]"), "%s", got);
+	free(got);
+}
+END_TEST
+
+START_TEST(generic_lowers_the_selected_association_only)
+{
+	char *got = lower(HEAD "void f(int n, vtask v) {\n"
+			  " int a = _Generic(n, int: 1, default: vtask_await(v, 0));\n"
+			  " int b = _Generic(v, vtask: vtask_await(v, 0), default: 0);\n}\n");
+
+	ck_assert_msg(strstr(got, "5: consume") == NULL && strstr(got, "6: consume <- v"), "%s", got);
+	free(got);
+}
+END_TEST
+
+START_TEST(pointer_names_a_vtask_per_path)
+{
+	char *got = lower(HEAD "void f(int c) {\n vtask a = make(), b = make();\n"
+			  " vtask *p = c ? &a : &b;\n vtask_await(*p, 0);\n}\n");
+
+	ck_assert_msg(strstr(got, "point p <- (pointer)") && strstr(got, "point (pointer) <- a") &&
+			      strstr(got, "point (pointer) <- b") && strstr(got, "7: consume <- p"),
+		      "%s", got);
+	free(got);
+}
+END_TEST
+
+START_TEST(constant_assignments_are_facts)
+{
+	char *got = lower(HEAD "enum { IDLE, DONE };\nvoid f(int x) {\n int s = IDLE;\n"
+			  " if (x) s = DONE;\n s++;\n}\n");
+
+	ck_assert_msg(strstr(got, "setk s = 0") && strstr(got, "setk s = 1") &&
+			      strstr(got, "forget s"), "%s", got);
+	free(got);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cfg");
@@ -190,6 +270,11 @@ static Suite *suite(void)
 	tcase_add_test(t, goto_leaves_scope);
 	tcase_add_test(t, noreturn_ends_path);
 	tcase_add_test(t, sizeof_is_not_evaluated);
+	tcase_add_test(t, noreturn_from_the_type_or_declaration);
+	tcase_add_test(t, for_header_from_a_macro);
+	tcase_add_test(t, generic_lowers_the_selected_association_only);
+	tcase_add_test(t, pointer_names_a_vtask_per_path);
+	tcase_add_test(t, constant_assignments_are_facts);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -234,6 +234,103 @@ START_TEST(handoff_then_consume)
 }
 END_TEST
 
+static vt_event *setk(vt_func *fn, int b, unsigned line, int var, int64_t k)
+{
+	vt_event *e = ev(fn, b, EV_SETK, line, var, -1);
+
+	e->k = k;
+	return e;
+}
+
+/*
+ * if (c) { x = 1; y = 1; } else { x = 2; y = 2; }  -- two locals differ
+ * if (x == 1) consume(v);  if (y == 2) consume(v);  -- never both
+ * Built so that, with max_states, the two states meet at the join.
+ */
+static vt_func *two_locals_correlated(void)
+{
+	vt_func *fn = cfg_new("f", at(1));
+	int v = cfg_var(fn, "v", VAR_VTASK, at(1)), c = cfg_var(fn, "c", VAR_INT, at(1));
+	int x = cfg_var(fn, "x", VAR_INT, at(1)), y = cfg_var(fn, "y", VAR_INT, at(1));
+	int a = cfg_block(fn), b = cfg_block(fn), j = cfg_block(fn), t1 = cfg_block(fn),
+	    j2 = cfg_block(fn), t2 = cfg_block(fn), end = cfg_block(fn);
+
+	ev(fn, fn->entry, EV_BIRTH, 2, v, -1);
+	cfg_edge(fn, fn->entry, a)->cond = cmp(c, CMP_NE, 0);
+	cfg_edge(fn, fn->entry, b)->cond = cmp(c, CMP_EQ, 0);
+	setk(fn, a, 3, x, 1);
+	setk(fn, a, 3, y, 1);
+	cfg_edge(fn, a, j);
+	setk(fn, b, 4, x, 2);
+	setk(fn, b, 4, y, 2);
+	cfg_edge(fn, b, j);
+	cfg_edge(fn, j, t1)->cond = cmp(x, CMP_EQ, 1);
+	cfg_edge(fn, j, j2)->cond = cmp(x, CMP_NE, 1);
+	ev(fn, t1, EV_CONSUME, 5, -1, v);
+	cfg_edge(fn, t1, j2);
+	cfg_edge(fn, j2, t2)->cond = cmp(y, CMP_EQ, 2);
+	cfg_edge(fn, j2, end)->cond = cmp(y, CMP_NE, 2);
+	ev(fn, t2, EV_CONSUME, 6, -1, v);
+	cfg_edge(fn, t2, end);
+	ev(fn, end, EV_DROP, 7, -1, v);
+	cfg_edge(fn, end, fn->exit);
+	return fn;
+}
+
+START_TEST(facts_on_two_locals_stay_exact)
+{
+	EXPECT(two_locals_correlated(), "");
+}
+END_TEST
+
+START_TEST(budget_drops_findings_and_says_so)
+{
+	/* one state per block: the join must lose facts, so nothing may be reported */
+	vt_func *fn = two_locals_correlated();
+	vt_flow_opts o = { .max_states = 1 };
+	vt_findings fs = { 0 };
+	vt_summary sum = { 0 };
+
+	vt_flow_run(fn, &o, &fs, &sum);
+	ck_assert_uint_eq(fs.items.len, 0);
+	ck_assert_uint_eq(fs.limits.len, 1);
+	ck_assert_ptr_nonnull(strstr(fs.limits.data[0].message, "'f'"));
+	vt_findings_free(&fs);
+	vt_summary_free(&sum);
+	cfg_free(fn);
+}
+END_TEST
+
+START_TEST(many_excluded_values_are_kept)
+{
+	/* switch (x) { case 0: case 3: ... case 117: break; default: consume(5); }
+	 * if (x == 51) consume(4): the default path excludes 51, the 18th case */
+	vt_func *fn = cfg_new("f", at(1));
+	int v = cfg_var(fn, "v", VAR_VTASK, at(1)), x = cfg_var(fn, "x", VAR_INT, at(1));
+	int dflt = cfg_block(fn), j = cfg_block(fn), t = cfg_block(fn), end = cfg_block(fn);
+	vt_edge *d;
+	int64_t *set = xmalloc(40 * sizeof *set);
+
+	ev(fn, fn->entry, EV_BIRTH, 2, v, -1);
+	for (int k = 0; k < 40; k++) {
+		set[k] = 3 * k;
+		cfg_edge(fn, fn->entry, j)->cond = cmp(x, CMP_EQ, 3 * k);
+	}
+	d = cfg_edge(fn, fn->entry, dflt);
+	d->cond = (vt_cond){ .kind = COND_NOTIN, .var = x, .nset = 40, .set = set };
+	ev(fn, dflt, EV_CONSUME, 5, -1, v);
+	cfg_edge(fn, dflt, j);
+	cfg_edge(fn, j, t)->cond = cmp(x, CMP_EQ, 51);
+	cfg_edge(fn, j, end)->cond = cmp(x, CMP_NE, 51);
+	ev(fn, t, EV_CONSUME, 4, -1, v);
+	cfg_edge(fn, t, end);
+	ev(fn, end, EV_DROP, 6, -1, v);
+	cfg_edge(fn, end, fn->exit);
+	/* the other cases leave v unconsumed (VT005); no path consumes it twice */
+	EXPECT(fn, "VT005:2");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("flow");
@@ -248,6 +345,9 @@ static Suite *suite(void)
 	tcase_add_test(t, inspection_edge_makes_get_result_safe);
 	tcase_add_test(t, overwrite_loses_operation);
 	tcase_add_test(t, handoff_then_consume);
+	tcase_add_test(t, facts_on_two_locals_stay_exact);
+	tcase_add_test(t, budget_drops_findings_and_says_so);
+	tcase_add_test(t, many_excluded_values_are_kept);
 	suite_add_tcase(s, t);
 	return s;
 }
