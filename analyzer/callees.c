@@ -60,6 +60,39 @@ const char *vt_callee_public_name(const char *name)
 	return buf;
 }
 
+/* rules.md VT007: the functions that make a new vt_task reference. */
+static const char *const task_makers[] = {
+	"vtask_as_task", "vt__as_task_at", "vt_task_new", "vt_task_from_result",
+	"vt_task_from_error", "vt_task_retain", "vt_task_when_all", "vt_task_when_any", NULL,
+};
+
+bool vt_callee_makes_task(const char *name)
+{
+	name = vt_callee_public_name(name);
+	for (size_t i = 0; task_makers[i]; i++)
+		if (!strcmp(name, task_makers[i]))
+			return true;
+	return false;
+}
+
+/* A reference given to these is released ('r': released, wrapped) or only read ('i'). */
+int vt_callee_task_use(const char *name)
+{
+	static const char *const reads[] = {
+		"vt_task_await", "vt_task_is_completed", "vt_task_complete", "vt_task_fail",
+		"vt_task_retain", NULL,
+	};
+
+	name = vt_callee_public_name(name);
+	if (!strcmp(name, "vt_task_release") || !strcmp(name, "vtask_from_task") ||
+	    !strcmp(name, "vt__from_task_at"))
+		return 'r';
+	for (size_t i = 0; reads[i]; i++)
+		if (!strcmp(name, reads[i]))
+			return 'i';
+	return 0;
+}
+
 static bool listed(const vt_strings *names, const char *name)
 {
 	for (size_t i = 0; names && i < names->len; i++)

@@ -57,5 +57,10 @@ bool vt_callee_noreturn(CXCursor fn);
 /* Types the lowering and the summaries agree on. */
 bool vt_is_vtask_type(CXType t);
 bool vt_is_vtask_ptr_type(CXType t);
+bool vt_is_task_ptr_type(CXType t);
+/* A function that makes a new vt_task reference (VT007). */
+bool vt_callee_makes_task(const char *name);
+/* What passing a vt_task * to the runtime's function name does: 'r'elease, 'i'nspect, 0: neither. */
+int vt_callee_task_use(const char *name);
 
 #endif /* VTLINT_FRONT_H */

@@ -79,9 +79,23 @@ bool lw_is_scalar_type(CXType t)
 	       t.kind == CXType_Pointer;
 }
 
+bool vt_is_task_ptr_type(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	return t.kind == CXType_Pointer && is_struct_named(clang_getPointeeType(t), "vt_task");
+}
+
+/* A value vtlint tracks: a vtask, or a vt_task * reference (VT007). */
 bool lw_cursor_is_vtask(CXCursor c)
 {
-	return vt_is_vtask_type(clang_getCursorType(c));
+	CXType t = clang_getCursorType(c);
+
+	return vt_is_vtask_type(t) || vt_is_task_ptr_type(t);
+}
+
+bool lw_cursor_is_task(CXCursor c)
+{
+	return vt_is_task_ptr_type(clang_getCursorType(c));
 }
 
 /* Looks through parentheses and implicit conversions (one-child UnexposedExpr). */
@@ -835,7 +849,7 @@ static void params(L *l, CXCursor fn)
 		int v;
 		vt_event *e;
 
-		if (vt_is_vtask_type(t))
+		if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t))
 			k = VAR_PARAM;
 		else if (vt_is_vtask_ptr_type(t))
 			k = VAR_OUT;
@@ -852,6 +866,8 @@ static void params(L *l, CXCursor fn)
 		e = lw_emit(l, EV_BIRTH, lw_loc_of(l, p));
 		e->dst = v;
 		e->flags = k == VAR_PARAM ? OP_PARAM : OP_CALLER;
+		if (vt_is_task_ptr_type(t))
+			e->flags |= OP_TASK;
 		e->arg = i;
 		l->fn->vars.data[v].birth = e->id;
 	}
@@ -886,7 +902,8 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	l.cur = l.fn->entry;
 	lw_push_scope(&l);
 	params(&l, fn);
-	if (lw_is_scalar_type(clang_getCursorResultType(fn))) {
+	if (lw_is_scalar_type(clang_getCursorResultType(fn)) &&
+	    !vt_is_task_ptr_type(clang_getCursorResultType(fn))) {
 		l.fn->ret = cfg_var(l.fn, "(return)", VAR_INT, l.fn->loc);
 		type_domain(clang_getCursorResultType(fn), &l.fn->vars.data[l.fn->ret]);
 	}

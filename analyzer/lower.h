@@ -78,6 +78,7 @@ enum CXCursorKind lw_kind(CXCursor c);
 bool lw_same_label(CXCursor a, CXCursor b);
 bool lw_is_scalar_type(CXType t);
 bool lw_cursor_is_vtask(CXCursor c);
+bool lw_cursor_is_task(CXCursor c);
 CXCursor lw_strip(CXCursor c);
 char *lw_spelling(CXCursor c);
 bool lw_name_is(CXCursor c, const char *const *names);

@@ -172,6 +172,24 @@ static void cond_binary(L *l, CXCursor c, int t, int f)
 	free(k.data);
 }
 
+/*
+ * `if (t)` of a vt_task * local: on the null side there is no reference to
+ * release.  CFG: cond -> [t] ; cond -> N: t leaves our sight -> [f]
+ */
+static bool task_test(L *l, CXCursor c, int t, int f)
+{
+	int v = lw_vtask_var_of(l, c), n;
+
+	if (v < 0 || !lw_cursor_is_task(lw_strip(c)))
+		return false;
+	n = lw_block(l);
+	branch(l, t, n, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+	l->cur = n;
+	lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = v;
+	lw_jump_to(l, f);
+	return true;
+}
+
 /* An expression in branch context: control goes to t when it is non-zero, else to f. */
 void lw_cond(L *l, CXCursor c, int t, int f)
 {
@@ -205,6 +223,8 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 		l->cur = b;
 		lw_cond(l, v.data[2], t, f);
 		free(v.data);
+	} else if (task_test(l, c, t, f)) {
+		/* done */
 	} else if (inspection_test(l, c, t, f)) {
 		/* done */
 	} else if ((x = lw_test_var(l, c)) >= 0 ||

@@ -68,13 +68,17 @@ static int birth(L *l, CXCursor call, const char *what, unsigned flags)
 }
 
 /* One argument of a call to a function that is not the runtime's. */
-static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret)
+static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret, const char *name)
 {
 	int x;
 
 	if (lw_cursor_is_vtask(a)) {
 		int v = lw_expr(l, a);
 		bool borrowed = sum && i < sum->nparams && sum->param[i].inspect_only;
+
+		/* libvtask's own task functions only read a reference, but release */
+		if (lw_cursor_is_task(a) && name && vt_callee_task_use(name))
+			borrowed = vt_callee_task_use(name) == 'i';
 
 		if (v >= 0 && borrowed)
 			lw_emit(l, EV_INSPECT, lw_loc_of(l, a))->src = v;
@@ -84,7 +88,8 @@ static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret)
 	}
 	x = lw_addr_value(l, a);
 	if (x < 0) {
-		lw_expr(l, a);
+		/* a task reference converted (to void *, say) still moves to the callee */
+		lw_consume(l, lw_expr(l, a), HOW_PASS, lw_loc_of(l, a));
 		return;
 	}
 	if (sum && i < sum->nparams && sum->param[i].is_out) {
@@ -130,8 +135,8 @@ static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
 
 			if (x >= 0)
 				lw_emit(l, EV_HANDOFF, at)->src = x;
-			else
-				lw_expr(l, a);
+			else /* vt_spawn(loop, fn, vt_task_retain(t)): the fiber owns it */
+				lw_consume(l, lw_expr(l, a), HOW_PASS, lw_loc_of(l, a));
 		} else if (i == which) {
 			int v = lw_expr(l, a);
 
@@ -177,9 +182,11 @@ static int call(L *l, CXCursor c)
 		if (direct)
 			sum = l->env->summary(l->env, callee);
 		for (int i = 0; i < nargs; i++)
-			argument(l, clang_Cursor_getArgument(c, i), sum, i, &ret);
+			argument(l, clang_Cursor_getArgument(c, i), sum, i, &ret, name);
 	}
-	if (lw_cursor_is_vtask(c))
+	if (lw_cursor_is_task(c) && direct && vt_callee_makes_task(name))
+		r = birth(l, c, intern(l, callee), OP_TASK);
+	else if (lw_cursor_is_vtask(c) && !lw_cursor_is_task(c))
 		r = birth(l, c, direct ? intern(l, callee) : "a call through a function pointer",
 			  what == RT_DONE_MAKER ? OP_DONE : 0);
 	lw_forget_escaped(l, lw_loc_of(l, c));
@@ -228,12 +235,13 @@ static const char *container(L *l, CXCursor lhs, int *var, bool *out)
 	}
 }
 
-static void store(L *l, int v, const char *where, vt_loc at)
+static void store(L *l, int v, const char *where, vt_loc at, bool task)
 {
 	vt_event *e = lw_emit(l, EV_STORE, at);
 
 	e->src = v;
 	e->what = where;
+	e->flags = task ? OP_TASK : 0; /* storing a task reference is no VT004 */
 }
 
 
@@ -259,7 +267,7 @@ static int assign_vtask(L *l, CXCursor c, CXCursor lhs, CXCursor rhs)
 		lvalue_parts(l, lhs);
 	v = lw_expr(l, rhs);
 	if (where) {
-		store(l, v, where, at);
+		store(l, v, where, at, lw_cursor_is_task(lhs));
 		return -1;
 	}
 	/*
@@ -453,7 +461,7 @@ void lw_init_list(L *l, CXCursor c)
 				      clang_getCanonicalType(clang_getCursorType(c)).kind ==
 					      CXType_ConstantArray ? "an array element"
 								   : "a struct or union member",
-				      lw_loc_of(l, e));
+				      lw_loc_of(l, e), lw_cursor_is_task(e));
 			continue;
 		}
 		lw_expr(l, e);

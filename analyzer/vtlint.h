@@ -254,9 +254,11 @@ enum vt_how {
 /*
  * What is known of an operation (EV_BIRTH's flags, then the engine's):
  * completed, only maybe made (a callee stores on some paths), a parameter,
- * or the caller's operation behind *p of a vtask * parameter.
+ * the caller's operation behind *p of a vtask * parameter, or a vt_task *
+ * reference (tracked the same way: made, released or handed on, lost).
  */
-enum { OP_DONE = 1, OP_MAYBE = 2, OP_PARAM = 4, OP_CALLER = 8 };
+enum { OP_DONE = 1, OP_MAYBE = 2, OP_PARAM = 4, OP_CALLER = 8,
+       OP_TASK = 16 /* a vt_task * reference, not a vtask (VT007) */ };
 
 struct vt_summary;
 

@@ -14,7 +14,8 @@
 	X(vt002)  \
 	X(vt003)  \
 	X(vt004)  \
-	X(vt005)
+	X(vt005)  \
+	X(vt007)
 
 #define DECLARE(r) extern const vt_rule r;
 #define ENTRY(r) &r,
