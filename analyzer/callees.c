@@ -60,6 +60,20 @@ const char *vt_callee_public_name(const char *name)
 	return buf;
 }
 
+bool vt_callee_is_producer(const char *name)
+{
+	static const char *const fns[] = {
+		"vt_source_set_result", "vt_source_set_error", "vt_source_reset", "vt_source_init",
+		"vt_source_token", "vtask_from_source", NULL,
+	};
+
+	name = vt_callee_public_name(name);
+	for (size_t i = 0; fns[i]; i++)
+		if (!strcmp(name, fns[i]))
+			return true;
+	return false;
+}
+
 /* rules.md VT007: the functions that make a new vt_task reference. */
 static const char *const task_makers[] = {
 	"vtask_as_task", "vt__as_task_at", "vt_task_new", "vt_task_from_result",

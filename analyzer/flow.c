@@ -184,7 +184,8 @@ static void age(state *s, int site)
 static void make(vt_rule_ctx *cx, state *s, int dst, uint8_t flags)
 {
 	const vt_event *ev = cx->ev;
-	op n = { .site = ev->id, .status = ST_LIVE, .flags = flags, .born = ev, .name_var = -1 };
+	op n = { .site = ev->id, .status = ST_LIVE, .flags = flags, .born = ev, .name_var = -1,
+		 .source = -1 };
 
 	release(cx, s, dst);
 	if (ev->id != cx->track)
@@ -317,6 +318,88 @@ static void escape(vt_rule_ctx *cx, state *s, int var)
 	st_remove_op(s, o->site, o->gen);
 }
 
+/* ---- vt_sources (VT006): completions, resets, tokens ------------------------------- */
+
+static void source_hooks(vt_rule_ctx *cx, int var, enum vt_source_fault f, const vt_event *earlier)
+{
+	vt_source_view v = { .name = cx->fn->vars.data[var].name, .fault = f, .earlier = earlier };
+
+	if (cx->approx)
+		return;
+	for (cx->rule = 0; cx->rule < vt_nrules; cx->rule++) {
+		const vt_rule_hooks *k = &vt_rules[cx->rule]->hooks;
+
+		if (!cx->opts->disabled[cx->rule] && k->source)
+			k->source(cx, &v, cx->ev);
+	}
+}
+
+static void source_set(vt_rule_ctx *cx, state *s, int var)
+{
+	srcst *src = st_source(s, var);
+
+	if (src->done) {
+		source_hooks(cx, var, SRC_TWICE, src->completed);
+		return;
+	}
+	src->done = 1;
+	src->completed = cx->ev;
+}
+
+/* Its tokens and completion are no longer known: it went to code we do not follow. */
+static void source_unknown(state *s, int var)
+{
+	st_source(s, var)->done = 0;
+	for (size_t i = s->toks.len; i-- > 0;)
+		if (s->toks.data[i].source == var)
+			st_drop_token(s, s->toks.data[i].var);
+}
+
+/*
+ * A reset while a vtask made here from this version is live; then the next
+ * version.  how: 0 vt_source_reset, 1 vt_source_init (or the local now names
+ * another source), 2 given to a function vtlint does not follow.
+ */
+static void source_reset(vt_rule_ctx *cx, state *s, int var, uint8_t how)
+{
+	srcst *src;
+
+	if (how == 2) {
+		source_unknown(s, var);
+		return;
+	}
+	for (size_t i = 0; how == 0 && i < s->ops.len; i++)
+		if (s->ops.data[i].source == var && (s->ops.data[i].status & ST_LIVE))
+			source_hooks(cx, var, SRC_OUTSTANDING, s->ops.data[i].born);
+	src = st_source(s, var);
+	src->done = 0;
+	src->completed = NULL;
+	if (src->epoch < UINT8_MAX)
+		src->epoch++;
+	else
+		s->approx = true;
+}
+
+static void source_token(vt_rule_ctx *cx, state *s, int dst, int var)
+{
+	tok t = { .var = dst, .source = var, .epoch = st_source(s, var)->epoch, .read = cx->ev };
+
+	st_drop_token(s, dst);
+	vec_push(&s->toks, t);
+}
+
+/* vtask_from_source(S, t): the vtask is S's; t must be S's current token. */
+static void source_make(vt_rule_ctx *cx, state *s, const vt_event *ev)
+{
+	op *o = st_var_op(s, ev->dst);
+	tok *t = ev->arg >= 0 ? st_token(s, ev->arg) : NULL;
+
+	if (o)
+		o->source = ev->src;
+	if (t && t->source == ev->src && t->epoch != st_source(s, ev->src)->epoch)
+		source_hooks(cx, ev->src, SRC_STALE, t->read);
+}
+
 /* ---- calls that take &x: one state per way the callee can return -------------------- */
 
 static void callee_effect(vt_rule_ctx *cx, state *s, int src, unsigned bits, bool always_stores)
@@ -390,6 +473,7 @@ static void forget(vt_rule_ctx *cx, state *s, int var)
 	vt_cond c = { .kind = COND_RANGE, .var = var, .lo = v->lo, .hi = v->hi };
 
 	st_forget(s, var);
+	st_drop_token(s, var);
 	if (v->lo != INT64_MIN || v->hi != INT64_MAX)
 		st_apply_cond(s, &c);
 }
@@ -397,6 +481,7 @@ static void forget(vt_rule_ctx *cx, state *s, int var)
 /* `x = K;` or `x = y;` (ev->src): x is what K or y is, within x's type. */
 static void set_int(vt_rule_ctx *cx, state *s, const vt_event *ev)
 {
+	st_drop_token(s, ev->dst);
 	if (ev->src < 0) {
 		st_set_const(s, ev->dst, ev->k);
 		return;
@@ -413,6 +498,8 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 
 	cx->ev = ev;
 	cx->approx = s->approx;
+	if (ev->kind >= EV_SRC_SET)
+		src = ev->src; /* a source, not a vtask: nothing to resolve */
 	switch (ev->kind) {
 	case EV_BIRTH: make(cx, s, ev->dst, ev->flags); break;
 	case EV_COPY: copy(cx, s, ev->dst, src); break;
@@ -427,6 +514,10 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	case EV_FORGET: forget(cx, s, ev->dst); break;
 	case EV_SETK: set_int(cx, s, ev); break;
 	case EV_POINT: st_point(s, ev->dst, src); break;
+	case EV_SRC_SET: source_set(cx, s, ev->src); break;
+	case EV_SRC_RESET: source_reset(cx, s, ev->src, ev->flags); break;
+	case EV_SRC_TOKEN: source_token(cx, s, ev->dst, ev->src); break;
+	case EV_SRC_MAKE: source_make(cx, s, ev); break;
 	}
 	cx->approx = false;
 }
@@ -723,7 +814,8 @@ static void run_all(engine *en, vt_summary *sum)
 						     (ev->sum->param[ev->arg].outcomes &
 						      ~((1u << OUT_STORED) - 1))))
 				run_once(en, ev->id, sum);
-			stores |= ev->kind == EV_STORE;
+			stores |= ev->kind == EV_STORE || ev->kind == EV_SRC_SET ||
+				  ev->kind == EV_SRC_RESET || ev->kind == EV_SRC_MAKE;
 		}
 	if (stores)
 		run_once(en, TRACK_NONE, NULL);

@@ -58,6 +58,8 @@ bool vt_callee_noreturn(CXCursor fn);
 bool vt_is_vtask_type(CXType t);
 bool vt_is_vtask_ptr_type(CXType t);
 bool vt_is_task_ptr_type(CXType t);
+/* One of libvtask's vt_source functions, whose effect the lowering knows (VT006). */
+bool vt_callee_is_producer(const char *name);
 /* A function that makes a new vt_task reference (VT007). */
 bool vt_callee_makes_task(const char *name);
 /* What passing a vt_task * to the runtime's function name does: 'r'elease, 'i'nspect, 0: neither. */

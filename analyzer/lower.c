@@ -220,10 +220,12 @@ var_ent *lw_ref(L *l, CXCursor c)
 int lw_vtask_var_of(L *l, CXCursor c)
 {
 	var_ent *e = lw_ref(l, c);
+	enum vt_var_kind k;
 
 	if (!e || e->is_ptr || e->var < 0)
 		return -1;
-	return l->fn->vars.data[e->var].kind == VAR_INT ? -1 : e->var;
+	k = l->fn->vars.data[e->var].kind;
+	return k == VAR_INT || k == VAR_SOURCE ? -1 : e->var;
 }
 
 int lw_int_var_of(L *l, CXCursor c)
@@ -771,6 +773,86 @@ int lw_addr_value(L *l, CXCursor c)
 	return p;
 }
 
+/* ---- vt_sources (VT006): the names a function gives them ---------------------------- */
+
+bool lw_is_source_type(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	if (t.kind == CXType_Pointer)
+		t = clang_getCanonicalType(clang_getPointeeType(t));
+	return is_struct_named(t, "vt_source");
+}
+
+/* "p->pool.src" for a member chain rooted at a parameter; false when it is not. */
+static bool member_name(CXCursor c, char *buf, size_t n)
+{
+	cursors k;
+	bool ok;
+	char *m;
+
+	c = lw_strip(c);
+	if (lw_kind(c) == CXCursor_DeclRefExpr) {
+		if (lw_kind(clang_getCursorReferenced(c)) != CXCursor_ParmDecl)
+			return false; /* rules.md: a member reached through a parameter */
+		m = lw_spelling(c);
+		snprintf(buf, n, "%s", m);
+		free(m);
+		return true;
+	}
+	if (lw_kind(c) != CXCursor_MemberRefExpr)
+		return false;
+	k = lw_kids(c);
+	ok = k.len == 1 && member_name(k.data[0], buf, n);
+	if (ok) {
+		size_t len = strlen(buf);
+		bool arrow = clang_getCanonicalType(clang_getCursorType(k.data[0])).kind == CXType_Pointer;
+
+		m = lw_spelling(c);
+		snprintf(buf + len, n - len, "%s%s", arrow ? "->" : ".", m);
+		free(m);
+	}
+	free(k.data);
+	return ok;
+}
+
+/* The source variable for `&p->m` (made the first time the function names it). */
+static int member_source(L *l, CXCursor member)
+{
+	char name[256];
+
+	if (!member_name(member, name, sizeof name))
+		return -1;
+	for (size_t i = 0; i < l->sources.len; i++)
+		if (!strcmp(l->fn->vars.data[l->sources.data[i]].name, name))
+			return l->sources.data[i];
+	vec_push(&l->sources, cfg_var(l->fn, name, VAR_SOURCE, lw_loc_of(l, member)));
+	return l->sources.data[l->sources.len - 1];
+}
+
+/* The source an argument names: s (a vt_source * local or parameter), &src, &p->m; or -1. */
+int lw_source_of(L *l, CXCursor a)
+{
+	var_ent *e;
+	cursors k;
+	int r = -1;
+
+	a = lw_strip(a);
+	if (lw_kind(a) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(a) == CXUnaryOperator_AddrOf) {
+		k = lw_kids(a);
+		if (k.len && lw_kind(lw_strip(k.data[0])) == CXCursor_MemberRefExpr)
+			r = member_source(l, k.data[0]);
+		else if (k.len)
+			r = lw_source_of(l, k.data[0]);
+		free(k.data);
+		return r;
+	}
+	e = lw_ref(l, a);
+	if (e && !e->is_ptr && e->var >= 0 && l->fn->vars.data[e->var].kind == VAR_SOURCE)
+		return e->var;
+	return -1;
+}
+
 /* ---- locals whose address is taken: what may change them ---------------------------- */
 
 static enum CXChildVisitResult addr_visit(CXCursor c, CXCursor parent, CXClientData d)
@@ -851,6 +933,8 @@ static void params(L *l, CXCursor fn)
 
 		if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t))
 			k = VAR_PARAM;
+		else if (lw_is_source_type(t))
+			k = VAR_SOURCE;
 		else if (vt_is_vtask_ptr_type(t))
 			k = VAR_OUT;
 		else if (lw_is_scalar_type(t))
@@ -863,6 +947,8 @@ static void params(L *l, CXCursor fn)
 			lw_forget(l, v, lw_loc_of(l, p)); /* any value of its type */
 			continue;
 		}
+		if (k == VAR_SOURCE)
+			continue;
 		e = lw_emit(l, EV_BIRTH, lw_loc_of(l, p));
 		e->dst = v;
 		e->flags = k == VAR_PARAM ? OP_PARAM : OP_CALLER;
@@ -887,6 +973,7 @@ static void lower_free(L *l)
 	free(l->callees.data);
 	free(l->aliased.data);
 	free(l->cleanups.data);
+	free(l->sources.data);
 	free(l->escaped.data);
 }
 

@@ -66,6 +66,7 @@ typedef struct L {
 	VEC(CXCursor) aliased; /* locals whose address is taken anywhere in the function */
 	VEC(int) escaped;      /* int locals whose address left the function so far */
 	VEC(struct cleanup { int var; CXCursor fn; }) cleanups; /* __attribute__((cleanup)) */
+	VEC(int) sources;      /* VAR_SOURCE variables for &param->member */
 	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
 } L;
 
@@ -113,6 +114,8 @@ bool lw_is_truth_value(CXCursor c);
 CXCursor lw_truth_operand(CXCursor c);
 CXCursor lw_peel_truth(CXCursor c, bool *neg);
 int lw_test_var(L *l, CXCursor c);
+bool lw_is_source_type(CXType t);
+int lw_source_of(L *l, CXCursor a);
 cursors lw_addresses_in(CXCursor c);
 void lw_forget_aliased(L *l, vt_loc at);
 void lw_note_escapes(L *l, CXCursor c);

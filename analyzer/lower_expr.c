@@ -70,7 +70,15 @@ static int birth(L *l, CXCursor call, const char *what, unsigned flags)
 /* One argument of a call to a function that is not the runtime's. */
 static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret, const char *name)
 {
-	int x;
+	int x = lw_source_of(l, a);
+
+	if (x >= 0 && !(name && vt_callee_is_producer(name))) {
+		/* another function may complete or reset it: what we knew is void */
+		vt_event *e = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, a));
+
+		e->src = x;
+		e->flags = 2;
+	}
 
 	if (lw_cursor_is_vtask(a)) {
 		int v = lw_expr(l, a);
@@ -152,6 +160,47 @@ static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
 	return -1;
 }
 
+/* A source event at call c: what the producer-side functions do to their source. */
+static void source_event(L *l, CXCursor c, enum vt_ev_kind k, uint8_t flags)
+{
+	int s = clang_Cursor_getNumArguments(c) > 0 ?
+			lw_source_of(l, clang_Cursor_getArgument(c, 0)) : -1;
+	vt_event *e;
+
+	if (s < 0)
+		return;
+	e = lw_emit(l, k, lw_loc_of(l, c));
+	e->src = s;
+	e->flags = flags;
+}
+
+/*
+ * vt_source_set_result/set_error complete the version, vt_source_reset and
+ * vt_source_init start one; vtask_from_source(s, t) (after its birth in r)
+ * ties the new vtask to s and checks t.
+ */
+static void source_call(L *l, CXCursor c, const char *name, int r)
+{
+	name = vt_callee_public_name(name);
+	if (!strcmp(name, "vt_source_set_result") || !strcmp(name, "vt_source_set_error")) {
+		source_event(l, c, EV_SRC_SET, 0);
+	} else if (!strcmp(name, "vt_source_reset") || !strcmp(name, "vt_source_init")) {
+		source_event(l, c, EV_SRC_RESET, name[10] == 'i');
+	} else if (!strcmp(name, "vtask_from_source") && r >= 0 &&
+		   clang_Cursor_getNumArguments(c) >= 2) {
+		source_event(l, c, EV_SRC_MAKE, 0);
+		if (l->cur != DEAD && l->fn->blocks.data[l->cur].ev.len) {
+			vt_event *e = &l->fn->blocks.data[l->cur].ev.data[
+				l->fn->blocks.data[l->cur].ev.len - 1];
+
+			if (e->kind == EV_SRC_MAKE) {
+				e->dst = r;
+				e->arg = lw_test_var(l, clang_Cursor_getArgument(c, 1));
+			}
+		}
+	}
+}
+
 static int call(L *l, CXCursor c)
 {
 	CXCursor callee = clang_getCursorReferenced(c);
@@ -189,6 +238,8 @@ static int call(L *l, CXCursor c)
 	else if (lw_cursor_is_vtask(c) && !lw_cursor_is_task(c))
 		r = birth(l, c, direct ? intern(l, callee) : "a call through a function pointer",
 			  what == RT_DONE_MAKER ? OP_DONE : 0);
+	if (direct)
+		source_call(l, c, name, r);
 	lw_forget_escaped(l, lw_loc_of(l, c));
 	if (direct && lw_is_noreturn(l, callee))
 		l->cur = DEAD;
@@ -342,6 +393,15 @@ static int assign(L *l, CXCursor c)
 	}
 	if (lw_int_var_of(l, lhs) >= 0) {
 		lw_assign_int(l, lw_int_var_of(l, lhs), rhs, lw_loc_of(l, c));
+		return -1;
+	}
+	if (e && !e->is_ptr && e->var >= 0 && l->fn->vars.data[e->var].kind == VAR_SOURCE) {
+		vt_event *r;
+
+		lw_expr(l, rhs); /* `s = &pool[i]`: s names another source from here on */
+		r = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, c));
+		r->src = e->var;
+		r->flags = 1;
 		return -1;
 	}
 	lw_expr(l, lhs);
@@ -811,6 +871,20 @@ void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at)
 		e->dst = var;
 		e->k = k;
 		e->src = src;
+		return;
+	}
+	if (lw_is_call_to(rhs, "vt_source_token") || lw_is_call_to(rhs, "vt__source_token_at")) {
+		CXCursor call = lw_strip(rhs);
+		int s = clang_Cursor_getNumArguments(call) ?
+				lw_source_of(l, clang_Cursor_getArgument(call, 0)) : -1;
+
+		lw_expr(l, rhs);
+		lw_forget(l, var, at);
+		if (s >= 0) {
+			e = lw_emit(l, EV_SRC_TOKEN, at);
+			e->dst = var;
+			e->src = s;
+		}
 		return;
 	}
 	if (lw_kind(lw_strip_value(rhs)) == CXCursor_CallExpr) {

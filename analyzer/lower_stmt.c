@@ -50,7 +50,11 @@ static void var_decl(L *l, CXCursor d)
 
 	if (clang_Cursor_hasVarDeclGlobalStorage(d) || clang_Cursor_hasVarDeclExternalStorage(d))
 		return; /* static initializers are constant: nothing runs */
-	if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t)) {
+	if (lw_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
+		if (!clang_Cursor_isNull(init))
+			lw_expr(l, init);
+		lw_add_var(l, d, VAR_SOURCE);
+	} else if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t)) {
 		local_vtask(l, d, init);
 	} else if (vt_is_vtask_ptr_type(t)) {
 		int target = clang_Cursor_isNull(init) ? -1 : lw_addr_value(l, init);

@@ -49,6 +49,8 @@ state *st_copy(const state *s)
 	COPY_VEC(c->ops, s->ops);
 	COPY_VEC(c->binds, s->binds);
 	COPY_VEC(c->ptrs, s->ptrs);
+	COPY_VEC(c->srcs, s->srcs);
+	COPY_VEC(c->toks, s->toks);
 	copy_facts(c, s);
 	c->approx = s->approx;
 	return c;
@@ -62,6 +64,8 @@ void st_free(state *s)
 	free(s->ops.data);
 	free(s->binds.data);
 	free(s->ptrs.data);
+	free(s->srcs.data);
+	free(s->toks.data);
 	free(s->facts.data);
 	free(s);
 }
@@ -190,6 +194,62 @@ void st_point(state *s, int var, int target)
 	memmove(&s->ptrs.data[i + 1], &s->ptrs.data[i], (s->ptrs.len - i) * sizeof p);
 	s->ptrs.data[i] = p;
 	s->ptrs.len++;
+}
+
+/* ---- vt_sources and their tokens (VT006) -------------------------------------------- */
+
+/* var's state on this path, made (version 0, not completed) when first named. */
+srcst *st_source(state *s, int var)
+{
+	srcst n = { .var = var };
+	size_t i = 0;
+
+	while (i < s->srcs.len && s->srcs.data[i].var < var)
+		i++;
+	if (i < s->srcs.len && s->srcs.data[i].var == var)
+		return &s->srcs.data[i];
+	vec_reserve(&s->srcs, 1);
+	memmove(&s->srcs.data[i + 1], &s->srcs.data[i], (s->srcs.len - i) * sizeof n);
+	s->srcs.data[i] = n;
+	s->srcs.len++;
+	return &s->srcs.data[i];
+}
+
+tok *st_token(state *s, int var)
+{
+	for (size_t i = 0; i < s->toks.len; i++)
+		if (s->toks.data[i].var == var)
+			return &s->toks.data[i];
+	return NULL;
+}
+
+void st_drop_token(state *s, int var)
+{
+	tok *t = st_token(s, var);
+
+	if (t) {
+		size_t i = (size_t)(t - s->toks.data);
+
+		memmove(t, t + 1, (s->toks.len - i - 1) * sizeof *t);
+		s->toks.len--;
+	}
+}
+
+static bool same_sources(const state *a, const state *b)
+{
+	if (a->srcs.len != b->srcs.len || a->toks.len != b->toks.len)
+		return false;
+	for (size_t i = 0; i < a->srcs.len; i++)
+		if (a->srcs.data[i].var != b->srcs.data[i].var ||
+		    a->srcs.data[i].done != b->srcs.data[i].done ||
+		    a->srcs.data[i].epoch != b->srcs.data[i].epoch)
+			return false;
+	for (size_t i = 0; i < a->toks.len; i++)
+		if (a->toks.data[i].var != b->toks.data[i].var ||
+		    a->toks.data[i].source != b->toks.data[i].source ||
+		    a->toks.data[i].epoch != b->toks.data[i].epoch)
+			return false;
+	return true;
 }
 
 /* ---- facts about int locals: a range less a sorted set of excluded values ----------- */
@@ -335,7 +395,8 @@ static void normalize(fact *f)
 			f->hi--;
 		b--;
 	}
-	memmove(f->ex, f->ex + a, (b - a) * sizeof *f->ex);
+	if (b > a && a > 0)
+		memmove(f->ex, f->ex + a, (b - a) * sizeof *f->ex);
 	f->nex = b - a;
 }
 
@@ -427,7 +488,7 @@ bool st_apply_cond(state *s, const vt_cond *c)
 static bool same_op(const op *a, const op *b)
 {
 	return a->site == b->site && a->gen == b->gen && a->status == b->status &&
-	       a->flags == b->flags && a->out == b->out;
+	       a->flags == b->flags && a->out == b->out && a->source == b->source;
 }
 
 bool st_same_binds(const state *a, const state *b)
@@ -447,7 +508,7 @@ bool st_same_binds(const state *a, const state *b)
 bool st_same_shape(const state *a, const state *b)
 {
 	if (a->ops.len != b->ops.len || a->ptrs.len != b->ptrs.len || a->approx != b->approx ||
-	    !st_same_binds(a, b))
+	    !st_same_binds(a, b) || !same_sources(a, b))
 		return false;
 	for (size_t i = 0; i < a->ptrs.len; i++)
 		if (a->ptrs.data[i].var != b->ptrs.data[i].var ||

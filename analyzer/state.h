@@ -21,6 +21,7 @@
 
 typedef struct op {
 	int site;
+	int source;                      /* the source it was made from here (VAR_SOURCE), or -1 */
 	uint8_t gen, status, flags, out; /* out: OUT_* bits of a caller's operation */
 	const vt_event *born, *first;    /* first: first consumption or hand-off */
 	int name_var;                    /* a named variable that held it, or -1 */
@@ -45,10 +46,26 @@ typedef struct fact {
 	bool link_neg;                   /* the local holds !answer */
 } fact;
 
+/* A vt_source on this path: its version's completion, and how many resets so far. */
+typedef struct srcst {
+	int var;
+	uint8_t done, epoch;
+	const vt_event *completed;       /* the completion of this version (a note) */
+} srcst;
+
+/* An int local holding a source's token, read at version epoch. */
+typedef struct tok {
+	int var, source;
+	uint8_t epoch;
+	const vt_event *read;
+} tok;
+
 typedef struct state {
 	VEC(op) ops;
 	VEC(bind) binds;
 	VEC(ptr) ptrs;
+	VEC(srcst) srcs;
+	VEC(tok) toks;
 	VEC(fact) facts;
 	bool approx;
 } state;
@@ -70,6 +87,9 @@ int st_target(const state *s, int ptr_var);   /* -1: names no vtask we follow */
 void st_point(state *s, int ptr_var, int target);
 
 void st_forget(state *s, int var);
+srcst *st_source(state *s, int var);
+tok *st_token(state *s, int var);
+void st_drop_token(state *s, int var);
 void st_keep_facts(state *s, const uint64_t *live);
 void st_set_const(state *s, int var, int64_t k);
 void st_copy_fact(state *s, int dst, int src);

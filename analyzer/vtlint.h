@@ -216,6 +216,7 @@ enum vt_var_kind {
 	VAR_TEMP,  /* an unnamed vtask value inside one full expression */
 	VAR_INT,   /* a scalar local or parameter whose tested values are facts */
 	VAR_PTR,   /* a vtask * local: names a vtask variable per path (EV_POINT) */
+	VAR_SOURCE, /* a vt_source named by a local, a parameter, &local or &param->member */
 };
 
 typedef struct vt_var {
@@ -241,6 +242,10 @@ enum vt_ev_kind {
 	EV_FORGET,  /* int local dst changed: what tests told about it is void */
 	EV_SETK,    /* int local dst = k, a constant: a fact until it changes */
 	EV_POINT,   /* vtask * local dst now names vtask variable src (-1: none we follow) */
+	EV_SRC_SET,   /* source src completed (vt_source_set_result / set_error) */
+	EV_SRC_RESET, /* source src starts its next version (flags 1: vt_source_init) */
+	EV_SRC_TOKEN, /* int local dst holds src's current token */
+	EV_SRC_MAKE,  /* dst's operation was made from source src with token local arg (-1) */
 };
 
 enum vt_how {
@@ -370,6 +375,14 @@ typedef struct vt_op_view {
 typedef struct vt_rule_ctx vt_rule_ctx;
 typedef void vt_hook(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev);
 
+/* A producer's misuse of a vt_source the engine saw on a path (VT006). */
+enum vt_source_fault { SRC_TWICE, SRC_OUTSTANDING, SRC_STALE };
+typedef struct vt_source_view {
+	const char *name;          /* how the function names the source */
+	enum vt_source_fault fault;
+	const vt_event *earlier;   /* the first completion, the vtask's making, the token's read */
+} vt_source_view;
+
 /*
  * What a rule reacts to.  The engine calls each enabled rule's hooks on every
  * event of every path state, before it applies the event; begin and end
@@ -380,6 +393,7 @@ typedef struct vt_rule_hooks {
 	vt_hook *consume, *inspect, *handoff, *store;
 	vt_hook *escape; /* the operation leaves vtlint's sight */
 	vt_hook *lost;   /* the last link to a live operation is gone */
+	void (*source)(vt_rule_ctx *cx, const vt_source_view *v, const vt_event *ev);
 	void (*end)(vt_rule_ctx *cx);
 } vt_rule_hooks;
 

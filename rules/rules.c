@@ -15,6 +15,7 @@
 	X(vt003)  \
 	X(vt004)  \
 	X(vt005)  \
+	X(vt006)  \
 	X(vt007)
 
 #define DECLARE(r) extern const vt_rule r;
