@@ -974,6 +974,7 @@ static void lower_free(L *l)
 	free(l->aliased.data);
 	free(l->cleanups.data);
 	free(l->sources.data);
+	free(l->plain_sources.data);
 	free(l->escaped.data);
 }
 

@@ -67,6 +67,7 @@ typedef struct L {
 	VEC(int) escaped;      /* int locals whose address left the function so far */
 	VEC(struct cleanup { int var; CXCursor fn; }) cleanups; /* __attribute__((cleanup)) */
 	VEC(int) sources;      /* VAR_SOURCE variables for &param->member */
+	VEC(int) plain_sources; /* sources initialized here with no on_consumed callback */
 	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
 } L;
 

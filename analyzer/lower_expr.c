@@ -124,6 +124,29 @@ static const char *intern(L *l, CXCursor c)
 	return r;
 }
 
+/*
+ * A consumption runs the consumed source's on_consumed callback, which may
+ * reset it (the pool's usual place): every source not initialized here
+ * without a callback is no longer known to be completed.
+ */
+static void sources_after_consume(L *l, vt_loc at)
+{
+	for (size_t v = 0; v < l->fn->vars.len; v++) {
+		bool plain = false;
+
+		if (l->fn->vars.data[v].kind != VAR_SOURCE)
+			continue;
+		for (size_t i = 0; i < l->plain_sources.len; i++)
+			plain |= l->plain_sources.data[i] == (int)v;
+		if (!plain) {
+			vt_event *e = lw_emit(l, EV_SRC_RESET, at);
+
+			e->src = (int)v;
+			e->flags = 2;
+		}
+	}
+}
+
 static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
 {
 	vt_loc at = lw_loc_of(l, c);
@@ -153,6 +176,8 @@ static int runtime_call(L *l, CXCursor c, enum vt_rt what, int which, int nargs)
 			else if (what != RT_INSPECT)
 				lw_consume(l, v, what == RT_AWAIT ? HOW_AWAIT :
 					      what == RT_GET ? HOW_GET_RESULT : HOW_AS_TASK, at);
+			if (what == RT_AWAIT || what == RT_GET || what == RT_AS_TASK)
+				sources_after_consume(l, at);
 		} else {
 			lw_expr(l, a);
 		}
@@ -186,6 +211,10 @@ static void source_call(L *l, CXCursor c, const char *name, int r)
 		source_event(l, c, EV_SRC_SET, 0);
 	} else if (!strcmp(name, "vt_source_reset") || !strcmp(name, "vt_source_init")) {
 		source_event(l, c, EV_SRC_RESET, name[10] == 'i');
+		if (name[10] == 'i' && clang_Cursor_getNumArguments(c) >= 2 &&
+		    lw_constant(clang_Cursor_getArgument(c, 1), &(int64_t){ 0 }) &&
+		    lw_source_of(l, clang_Cursor_getArgument(c, 0)) >= 0) /* no on_consumed */
+			vec_push(&l->plain_sources, lw_source_of(l, clang_Cursor_getArgument(c, 0)));
 	} else if (!strcmp(name, "vtask_from_source") && r >= 0 &&
 		   clang_Cursor_getNumArguments(c) >= 2) {
 		source_event(l, c, EV_SRC_MAKE, 0);
