@@ -77,7 +77,7 @@ int vt_format_json(FILE *out, const vt_findings *fs, const vt_report_opts *o)
 	for (size_t i = 0; i < fs->limits.len; i++) {
 		const vt_error *e = &fs->limits.data[i];
 
-		cJSON_AddItemToArray(limits, place(e->file, e->line, e->col, e->message));
+		cJSON_AddItemToArray(limits, place(e->file, e->line, e->col, e->message, o->srcroot));
 	}
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
