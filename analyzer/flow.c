@@ -784,6 +784,8 @@ static void run_once(engine *en, int track, vt_summary *sum)
 	size_t nb = fn->blocks.len;
 
 	en->cx.track = track;
+	if (!en->live.in)
+		en->live = live_vars(fn); /* only for functions with something to follow */
 	memset(en->queued, 0, nb * sizeof *en->queued);
 	en->queue.len = 0;
 	vec_push(&en->in[fn->entry], st_new());
@@ -841,7 +843,6 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 
 	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
 	en.in = xcalloc(nb, sizeof *en.in);
-	en.live = live_vars(fn);
 	en.queued = xcalloc(nb, sizeof *en.queued);
 	if (sum) {
 		sum->nparams = nparams;
