@@ -261,7 +261,7 @@ int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k)
 {
 	char *name = lw_spelling(decl);
 	int v = cfg_var(l->fn, name, k, lw_loc_of(l, decl));
-	var_ent e = { .decl = decl, .var = v, .ptr = -1 };
+	var_ent e = { .decl = decl, .var = v, .fact = -1 };
 
 	free(name);
 	if (k == VAR_INT)
@@ -277,7 +277,7 @@ int lw_add_ptr(L *l, CXCursor decl)
 {
 	char *name = lw_spelling(decl);
 	int v = cfg_var(l->fn, name, VAR_PTR, lw_loc_of(l, decl));
-	var_ent e = { .decl = decl, .var = v, .ptr = -1, .is_ptr = true };
+	var_ent e = { .decl = decl, .var = v, .fact = -1, .is_ptr = true };
 
 	free(name);
 	vec_push(&l->vars, e);
@@ -619,7 +619,48 @@ bool lw_is_truth_value(CXCursor c)
 /* The int local a test reads, seen through value-keeping casts, or -1. */
 int lw_test_var(L *l, CXCursor c)
 {
-	return lw_int_var_of(l, lw_strip_value(c));
+	int v = lw_int_var_of(l, lw_strip_value(c));
+
+	return v >= 0 ? v : lw_task_fact_of(l, c);
+}
+
+/*
+ * A vt_task * local is a pointer local too: its tests against NULL and the
+ * constants assigned to it are facts (rules.md), kept on a companion int
+ * variable beside the reference VT007 tracks.
+ */
+int lw_task_fact_of(L *l, CXCursor c)
+{
+	var_ent *e = lw_ref(l, lw_strip_value(c));
+
+	return e && !e->is_ptr ? e->fact : -1;
+}
+
+void lw_add_task_fact(L *l, CXCursor decl)
+{
+	var_ent *e = &l->vars.data[l->vars.len - 1];
+	char *name = lw_spelling(decl);
+
+	e->fact = cfg_var(l->fn, name, VAR_INT, lw_loc_of(l, decl));
+	free(name);
+}
+
+/* After `t = rhs` (rhs already lowered): t == K when rhs is the constant K, else unknown. */
+void lw_set_task_fact(L *l, int fact, CXCursor rhs, vt_loc at)
+{
+	int64_t k;
+	vt_event *e;
+
+	if (fact < 0)
+		return;
+	if (clang_Cursor_isNull(rhs) || !lw_constant(lw_strip(rhs), &k)) {
+		lw_forget(l, fact, at);
+		return;
+	}
+	e = lw_emit(l, EV_SETK, at);
+	e->dst = fact;
+	e->k = k;
+	e->src = -1;
 }
 
 /*

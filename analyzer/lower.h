@@ -17,7 +17,7 @@ enum { DEAD = -1 }; /* the current block after a jump: nothing follows */
 typedef struct var_ent {
 	CXCursor decl;
 	int var;       /* CFG variable (VAR_PTR for a vtask * local) */
-	int ptr;       /* unused: what a pointer names is a per-path fact */
+	int fact;      /* a vt_task * local: the int variable its NULL tests are facts about, or -1 */
 	bool is_ptr;
 } var_ent;
 
@@ -81,6 +81,9 @@ bool lw_same_label(CXCursor a, CXCursor b);
 bool lw_is_scalar_type(CXType t);
 bool lw_cursor_is_vtask(CXCursor c);
 bool lw_cursor_is_task(CXCursor c);
+int lw_task_fact_of(L *l, CXCursor c);
+void lw_add_task_fact(L *l, CXCursor decl);
+void lw_set_task_fact(L *l, int fact, CXCursor rhs, vt_loc at);
 CXCursor lw_strip(CXCursor c);
 char *lw_spelling(CXCursor c);
 bool lw_name_is(CXCursor c, const char *const *names);

@@ -135,6 +135,23 @@ static bool truth_test(L *l, enum CXBinaryOperatorKind b, cursors k, int t, int 
 	return true;
 }
 
+static bool task_test(L *l, CXCursor c, int t, int f);
+
+/* `t == NULL` and `t != NULL` of a vt_task * local: as `!t` and `t`. */
+static bool task_null_cmp(L *l, enum CXBinaryOperatorKind b, cursors k, int t, int f)
+{
+	bool eq = b == CXBinaryOperator_EQ;
+	int64_t z;
+
+	if ((!eq && b != CXBinaryOperator_NE) || k.len != 2)
+		return false;
+	for (int i = 0; i < 2; i++)
+		if (lw_constant(lw_strip(k.data[1 - i]), &z) && z == 0 &&
+		    task_test(l, k.data[i], eq ? f : t, eq ? t : f))
+			return true;
+	return false;
+}
+
 static void cond_binary(L *l, CXCursor c, int t, int f)
 {
 	enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
@@ -152,6 +169,8 @@ static void cond_binary(L *l, CXCursor c, int t, int f)
 	} else if (b == CXBinaryOperator_Comma) {
 		lw_expr(l, k.data[0]);
 		lw_cond(l, k.data[1], t, f);
+	} else if (task_null_cmp(l, b, k, t, f)) {
+		/* done */
 	} else if (lw_comparison(l, c, &var, &op, &K)) {
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = op, .var = var, .lo = K },
 		       (vt_cond){ .kind = COND_CMP, .op = negate[op], .var = var, .lo = K },
@@ -178,12 +197,14 @@ static void cond_binary(L *l, CXCursor c, int t, int f)
  */
 static bool task_test(L *l, CXCursor c, int t, int f)
 {
-	int v = lw_vtask_var_of(l, c), n;
+	int v = lw_vtask_var_of(l, c), n, x = lw_task_fact_of(l, c);
 
 	if (v < 0 || !lw_cursor_is_task(lw_strip(c)))
 		return false;
 	n = lw_block(l);
-	branch(l, t, n, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+	branch(l, t, n, (vt_cond){ .kind = x >= 0 ? COND_CMP : COND_NONE, .op = CMP_NE, .var = x },
+	       (vt_cond){ .kind = x >= 0 ? COND_CMP : COND_NONE, .op = CMP_EQ, .var = x },
+	       lw_loc_of(l, c));
 	l->cur = n;
 	lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = v;
 	lw_jump_to(l, f);

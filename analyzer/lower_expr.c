@@ -363,6 +363,7 @@ static int assign_vtask(L *l, CXCursor c, CXCursor lhs, CXCursor rhs)
 	} else {
 		lw_emit(l, EV_CLEAR, at)->dst = var;
 	}
+	lw_set_task_fact(l, lw_task_fact_of(l, lhs), rhs, at);
 	return out ? -1 : var;
 }
 

@@ -19,18 +19,29 @@ static int full_expr(L *l, CXCursor c)
 	return r;
 }
 
+/* A vt_task * local's value as a fact: NULL or not, from its initializer. */
+static void task_fact(L *l, CXCursor d, CXCursor init)
+{
+	if (!vt_is_task_ptr_type(clang_getCursorType(d)))
+		return;
+	lw_add_task_fact(l, d);
+	lw_set_task_fact(l, l->vars.data[l->vars.len - 1].fact, init, lw_loc_of(l, d));
+}
+
 static void local_vtask(L *l, CXCursor d, CXCursor init)
 {
 	int v, x;
 
 	if (clang_Cursor_isNull(init)) {
 		v = lw_add_var(l, d, VAR_VTASK);
+		task_fact(l, d, init);
 		lw_note_cleanup(l, d, v);
 		lw_emit(l, EV_CLEAR, lw_loc_of(l, d))->dst = v;
 		return;
 	}
 	x = lw_kind(lw_strip(init)) == CXCursor_InitListExpr ? -1 : lw_expr(l, init);
 	v = lw_add_var(l, d, VAR_VTASK);
+	task_fact(l, d, init);
 	lw_note_cleanup(l, d, v);
 	if (x >= 0) {
 		vt_event *e = lw_emit(l, EV_COPY, lw_loc_of(l, d));
