@@ -38,9 +38,9 @@ NINPUTS = (1 << (NBITS + 1)) * 4
 # Features behind flags: what the analyzer or runtime may not have yet.
 FLAGS = {
     "zero": True,        # the zero vtask: {0} and VTASK_COMPLETED
-    "ptr": False,        # per-path local vtask * pointers (vtlint: not yet)
-    "constfacts": False, # while loops whose first test rests on `int i = 0;`
-    "retconst": False,   # a helper's return constant guarding a consumption
+    "ptr": True,         # per-path local vtask * pointers
+    "constfacts": True,  # while loops whose first test rests on `int i = 0;`
+    "retconst": True,    # a helper's return constant guarding a consumption
     "recursion": True,   # a recursive helper that only inspects its parameter
     "orfacts": True,     # a test of b && b' whose false side is needed later
 }
