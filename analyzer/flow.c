@@ -116,12 +116,18 @@ static vt_hook *hook_of(const vt_rule_hooks *k, enum hook h)
 }
 
 /* Every enabled rule's hook h, in rule order. */
+/*
+ * Every enabled rule's hook h, in rule order: a rule sees either vtasks or
+ * vt_task * references (vt_rule.tasks), never both.
+ */
 static void call_hooks(vt_rule_ctx *cx, enum hook h, const vt_op_view *v, const vt_event *ev)
 {
+	bool task = (v->flags & OP_TASK) != 0;
+
 	for (cx->rule = 0; cx->rule < vt_nrules; cx->rule++) {
 		vt_hook *fn = hook_of(&vt_rules[cx->rule]->hooks, h);
 
-		if (!cx->opts->disabled[cx->rule] && fn)
+		if (!cx->opts->disabled[cx->rule] && fn && vt_rules[cx->rule]->tasks == task)
 			fn(cx, v, ev);
 	}
 }
@@ -282,7 +288,8 @@ static void handoff(vt_rule_ctx *cx, state *s, int src)
 static void store(vt_rule_ctx *cx, state *s, int src)
 {
 	op *o = src >= 0 ? st_var_op(s, src) : NULL;
-	op none = { .site = -1, .born = cx->ev, .name_var = -1 };
+	op none = { .site = -1, .born = cx->ev, .name_var = -1,
+		    .flags = (uint8_t)(cx->ev->flags & OP_TASK) }; /* what was stored */
 	vt_op_view v;
 
 	if (!o && cx->track != TRACK_NONE)

@@ -404,6 +404,7 @@ typedef struct vt_rule {
 	const char *summary;     /* one sentence: --list-rules, SARIF shortDescription */
 	const char *tags[3];     /* SARIF properties.tags */
 	enum vt_level level;     /* default level */
+	bool tasks;              /* its operation hooks see vt_task * references, not vtasks */
 	vt_rule_hooks hooks;
 } vt_rule;
 

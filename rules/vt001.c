@@ -10,7 +10,7 @@ static void after_consumed(vt_rule_ctx *cx, const vt_op_view *op, const vt_event
 {
 	char who[160];
 
-	if (!(op->status & ST_CONSUMED) || (op->flags & OP_TASK))
+	if (!(op->status & ST_CONSUMED))
 		return;
 	vt_report(cx, ev->loc, op->first ? &op->first->loc : NULL, "first consumed here",
 		  "%s is %s after it was consumed", vt_subject(op, who, sizeof who), what);
@@ -20,8 +20,8 @@ static void consume(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 {
 	char who[160];
 
-	if (!(op->status & ST_CONSUMED) || (op->flags & OP_TASK))
-		return; /* a task reference is VT007's */
+	if (!(op->status & ST_CONSUMED))
+		return;
 	vt_report(cx, ev->loc, op->first ? &op->first->loc : NULL, "first consumed here",
 		  "%s is consumed a second time", vt_subject(op, who, sizeof who));
 }

@@ -7,7 +7,7 @@
 
 static bool handed_only(const vt_op_view *op)
 {
-	return (op->status & ST_HANDED) && !(op->status & ST_CONSUMED) && !(op->flags & OP_TASK);
+	return (op->status & ST_HANDED) && !(op->status & ST_CONSUMED);
 }
 
 static void report(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev, const char *what)

@@ -10,8 +10,6 @@ static void store(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 {
 	char who[160];
 
-	if (ev->flags & OP_TASK)
-		return; /* a vt_task * may be kept: that is what vtask_as_task is for */
 	if (op->name || op->maker)
 		vt_subject(op, who, sizeof who);
 	else

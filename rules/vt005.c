@@ -37,8 +37,8 @@ static void lost(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 {
 	char who[160];
 
-	if (op->approx || (op->flags & OP_TASK))
-		return; /* may be a path the facts rule out; a task reference is VT007's */
+	if (op->approx)
+		return; /* may be a path the facts rule out */
 	if (op->param >= 0) {
 		param_loss p = { .op = *op, .ev = ev };
 

@@ -22,7 +22,7 @@ static void lost(vt_rule_ctx *cx, const vt_op_view *op, const vt_event *ev)
 {
 	char who[160];
 
-	if (op->approx || !(op->flags & OP_TASK) || op->param >= 0)
+	if (op->approx || op->param >= 0)
 		return; /* a parameter is the caller's reference */
 	if (op->name)
 		snprintf(who, sizeof who, "the vt_task reference in '%s'", op->name);
@@ -39,5 +39,6 @@ const vt_rule vt007 = {
 		   "nor handed on on some path.",
 	.tags = { "correctness", "resource-leak" },
 	.level = LEVEL_WARNING,
+	.tasks = true,
 	.hooks = { .lost = lost },
 };
