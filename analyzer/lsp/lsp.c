@@ -672,7 +672,7 @@ static bool cancelled(const server *s, size_t i, const cJSON *id)
 static void request(server *s, size_t i, const char *method, const cJSON *id,
 		    const cJSON *params)
 {
-	char *why;
+	char *why, *clean;
 
 	if (cancelled(s, i, id)) {
 		respond_error(s, id, REQUEST_CANCELLED, "request cancelled");
@@ -691,9 +691,11 @@ static void request(server *s, size_t i, const char *method, const cJSON *id,
 			requests[k].fn(s, id, params);
 			return;
 		}
-	why = xasprintf("unknown method: %s", method);
+	clean = lsp_utf8_clean(method); /* JSON must be UTF-8, whatever the client sent */
+	why = xasprintf("unknown method: %s", clean);
 	respond_error(s, id, METHOD_NOT_FOUND, why);
 	free(why);
+	free(clean);
 }
 
 /* Notifications get no answer, whatever happens; "$/" ones may be ignored silently. */
