@@ -7,6 +7,7 @@
 #ifndef VT_FUZZ_H
 #define VT_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,5 +40,8 @@ unsigned fz_u8(fz_in *in);
 unsigned fz_u16(fz_in *in);
 /* Up to n bytes (fewer at the end); *got says how many. */
 const uint8_t *fz_bytes(fz_in *in, size_t n, size_t *got);
+
+/* s (NUL-terminated) is valid UTF-8 as RFC 3629 has it. */
+bool fz_valid_utf8(const char *s);
 
 #endif /* VT_FUZZ_H */

@@ -6,8 +6,9 @@
  * cancellation and the document notifications (open, incremental change,
  * save, close) all run, but no analysis does: that waits for a pause in
  * the input that a file never has, and would be libclang parsing C.
- * Properties: the server's output is well framed and each message is a
- * JSON object with "jsonrpc": "2.0".
+ * Properties: the server's output is well framed, each message is a JSON
+ * object with "jsonrpc", and its strings are UTF-8 as LSP requires, but
+ * for what echoes the client's own bytes (ids and URIs).
  */
 #include <cjson/cJSON.h>
 #include <fcntl.h>
@@ -20,6 +21,17 @@
 #include "vtlint.h"
 
 static char *const fallback[] = { "-DFALLBACK" };
+
+static void check_strings(const cJSON *j)
+{
+	const cJSON *e;
+
+	if (cJSON_IsString(j))
+		FZ_CHECK(fz_valid_utf8(j->valuestring));
+	cJSON_ArrayForEach(e, j)
+		if (!e->string || (strcmp(e->string, "id") && strcmp(e->string, "uri")))
+			check_strings(e);
+}
 
 static void check_output(const char *path)
 {
@@ -38,6 +50,7 @@ static void check_output(const char *path)
 		m = cJSON_ParseWithLength(body, n);
 		FZ_CHECK(cJSON_IsObject(m));
 		FZ_CHECK(cJSON_IsString(cJSON_GetObjectItem(m, "jsonrpc")));
+		check_strings(m);
 		cJSON_Delete(m);
 		free(body);
 	}

@@ -81,31 +81,11 @@ static void position(const lsp_text *t, fz_in *in)
 	FZ_CHECK(!clamped && got >= want && got <= end && got - want < 4);
 }
 
-/* Valid UTF-8 as RFC 3629 has it. */
-static bool valid_utf8(const unsigned char *s)
-{
-	while (*s) {
-		unsigned c = *s, n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1
-				   : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
-
-		if (n == 9)
-			return false;
-		for (unsigned i = 1; i <= n; i++)
-			if ((s[i] & 0xC0) != 0x80)
-				return false;
-		if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||
-		    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-			return false;
-		s += n + 1;
-	}
-	return true;
-}
-
 static void clean(const lsp_text *t)
 {
 	char *a = lsp_utf8_clean(t->data), *b = lsp_utf8_clean(a);
 
-	FZ_CHECK(valid_utf8((const unsigned char *)a));
+	FZ_CHECK(fz_valid_utf8(a));
 	FZ_CHECK(!strcmp(a, b));
 	free(a);
 	free(b);

@@ -1,5 +1,6 @@
 /* fuzz_util.c: the temporary folder and byte reader of fuzz.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,4 +80,26 @@ const uint8_t *fz_bytes(fz_in *in, size_t n, size_t *got)
 	in->p += *got;
 	in->n -= *got;
 	return p;
+}
+
+/* Valid UTF-8 as RFC 3629 has it. */
+bool fz_valid_utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s) {
+		unsigned c = *s, n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1
+				   : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+
+		if (n == 9)
+			return false;
+		for (unsigned i = 1; i <= n; i++)
+			if ((s[i] & 0xC0) != 0x80)
+				return false;
+		if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) ||
+		    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
+			return false;
+		s += n + 1;
+	}
+	return true;
 }
