@@ -1,23 +1,20 @@
 /*
  * fuzz_compdb.c: compilation databases.  Two modes, by the first byte:
  *
- *   '\0'   the rest is "FILE\0DIR\0ARG\0ARG..." given straight to
- *          vt_clean_args (DIR empty: none), the cleaning of a command;
+ *   '\0'   the rest is "FILE\0ARG\0ARG..." given to vt_compdb_args (the
+ *          arguments after `--`), the cleaning of a command;
  *   other  the whole input is a compile_commands.json, with "@DIR@"
  *          replaced by its folder (so that seeds can name files that
  *          exist), read with -p (vt_compdb_all, vt_compdb_command) and by
  *          discovery from a file below it.
  *
- * libclang's own JSON reader is reached only with JSON that vtlint has
- * already checked.  Properties: what vtlint hands libclang never holds the
+ * Properties: what vtlint hands libclang never holds the
  * output options, and every command has a file, a path and arguments.
  */
 #include <string.h>
 
 #include "fuzz.h"
 #include "vtlint.h"
-
-static char *const fallback[] = { "-DFALLBACK", "-I/nonexistent" };
 
 static void check_args(const vt_cmd *c)
 {
@@ -29,20 +26,22 @@ static void check_args(const vt_cmd *c)
 
 static void clean_args(const uint8_t *data, size_t size)
 {
-	char *buf = malloc(size + 1), *argv[64], *file, *dir;
+	char *buf = malloc(size + 1), *argv[64], *file;
 	int n = 0;
+	vt_compdb *c = vt_compdb_new(NULL);
 	vt_cmd out = { 0 };
 
 	memcpy(buf, data, size);
 	buf[size] = 0;
 	file = buf;
-	dir = file + strlen(file) + (file + strlen(file) < buf + size);
-	for (char *p = dir + strlen(dir) + (dir + strlen(dir) < buf + size);
+	for (char *p = file + strlen(file) + (file + strlen(file) < buf + size);
 	     p < buf + size && n < 64; p += strlen(p) + 1)
 		argv[n++] = p;
-	vt_clean_args(argv, n, file, *dir ? dir : NULL, &out);
+	vt_compdb_notes(c, NULL);
+	vt_compdb_args(c, file, argv, n, &out);
 	check_args(&out);
 	vt_cmd_free(&out);
+	vt_compdb_free(c);
 	free(buf);
 }
 
@@ -78,6 +77,7 @@ static void with_build_path(const char *db, const char *source)
 	vt_cmds all = { 0 };
 	vt_cmd one = { 0 };
 
+	vt_compdb_notes(c, NULL);
 	if (!vt_compdb_all(c, &all, &errs))
 		FZ_CHECK(errs.errors.len > 0);
 	for (size_t i = 0; i < all.len; i++) {
@@ -85,7 +85,7 @@ static void with_build_path(const char *db, const char *source)
 		vt_cmd_free(&all.data[i]);
 	}
 	free(all.data);
-	if (vt_compdb_command(c, source, fallback, 2, &one, &errs))
+	if (vt_compdb_command(c, source, &one, &errs))
 		check_cmd(&one);
 	vt_cmd_free(&one);
 	vt_compdb_free(c);
@@ -98,7 +98,8 @@ static void by_discovery(const char *source)
 	vt_findings errs = { 0 };
 	vt_cmd one = { 0 };
 
-	if (vt_compdb_command(c, source, fallback, 2, &one, &errs))
+	vt_compdb_notes(c, NULL);
+	if (vt_compdb_command(c, source, &one, &errs))
 		check_cmd(&one);
 	else
 		FZ_CHECK(errs.errors.len > 0);

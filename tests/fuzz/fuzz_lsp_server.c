@@ -21,6 +21,8 @@
 #include "vtlint.h"
 
 static char *const fallback[] = { "-DFALLBACK" };
+static const vt_cmd_opts co = { .args = fallback, .nargs = 1 };
+static const vt_run_opts run = { 0 };
 
 static void check_strings(const cJSON *j)
 {
@@ -65,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ifd = open(in, O_RDONLY), ofd = open(out, O_WRONLY | O_TRUNC);
 
 	FZ_CHECK(ifd >= 0 && ofd >= 0);
-	vt_lsp_serve(ifd, ofd, fallback, 1);
+	vt_lsp_serve(ifd, ofd, &co, &run);
 	close(ifd);
 	close(ofd);
 	check_output(out);
