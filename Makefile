@@ -1,13 +1,16 @@
 # The two commands of the README's quick start:
 #   make run    install what is missing, build, lint the bundled examples
 #   make test   install what is missing, build, run every test: plain (with
-#               valgrind twins), then again under ASan+UBSan
+#               valgrind twins), then again under ASan+UBSan, then a short
+#               run of each libFuzzer target (clang-19)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 15
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps test-deps build run test test-plain test-asan bench fuzz clean
+.PHONY: all deps test-deps build run test test-plain test-asan fuzz-targets test-fuzz bench fuzz clean
 
 all: build
 
@@ -35,7 +38,7 @@ run: deps
 	@echo "== vtlint examples/*.c"
 	@$(BUILD)/vtlint examples/*.c -- -Iruntime/include; s=$$?; [ $$s -le 1 ]
 
-test: test-plain test-asan
+test: test-plain test-asan test-fuzz
 
 test-plain: build test-deps
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -49,6 +52,16 @@ test-asan: deps test-deps
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:use_sigaltstack=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -LE memcheck
+
+# The libFuzzer targets of tests/fuzz, built by clang-19 with ASan and UBSan.
+# Fuzz one longer: $(FUZZ_BUILD)/tests/fuzz/fuzz_config -max_total_time=600 DIR
+fuzz-targets: deps test-deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang-19 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DVT_FUZZ=ON -DVT_FUZZ_SECONDS=$(FUZZ_SECONDS) -DVT_VALGRIND=OFF $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
+
+test-fuzz: fuzz-targets
+	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L '^fuzz$$'
 
 bench: build
 	@sh bench/analyzer/run.sh $(BUILD)
@@ -65,4 +78,4 @@ fuzz: build test-deps
 		--seeds "$(SEEDS)" -n $(N) --jobs $(JOBS) --out $(FUZZ_OUT) $(FUZZ_ARGS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -53,6 +53,8 @@ static const struct { const char *opt; int operands; } dropped[] = {
 	/* compiler warnings are not vtlint's business: none may stop the analysis */
 	{ "-Werror", 0 }, { "-pedantic-errors", 0 }, { "-Wfatal-errors", 0 },
 	{ "-Werror-implicit-function-declaration", 0 },
+	/* standard input as a source: libclang would read vtlint's own (the LSP channel) */
+	{ "-", 0 },
 };
 
 /* Last, so that nothing before turns them back: what clang makes an error by default. */

@@ -11,8 +11,9 @@ pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libcjson-dev check valg
 # compile_commands.json), git (source roots of the project tests), python3
 # (the differential tester), cvise (it reduces what that finds) and
 # libboost-context-dev (Boost.Context's jump_fcontext, the floor bench/runtime
-# measures the context switch against).
-[ "${1:-}" = "--tests" ] && pkgs="$pkgs nodejs npm neovim emacs-nox elpa-eglot bear git python3 cvise libboost-context-dev"
+# measures the context switch against); libclang-rt-19-dev: libFuzzer and the
+# sanitizers for clang-19 (tests/fuzz).
+[ "${1:-}" = "--tests" ] && pkgs="$pkgs nodejs npm neovim emacs-nox elpa-eglot bear git python3 cvise libboost-context-dev libclang-rt-19-dev"
 
 missing=""
 for p in $pkgs; do

@@ -52,6 +52,12 @@ typedef struct entry {
 	enum lsp_next kind;
 } entry;
 
+/* A $/cancelRequest of the batch: the id it cancels, and where it came. */
+typedef struct cancel {
+	const cJSON *id;
+	size_t at;
+} cancel;
+
 typedef struct server {
 	lsp_reader in;
 	int out;
@@ -60,6 +66,7 @@ typedef struct server {
 	vt_session *session;
 	VEC(doc *) docs;
 	VEC(entry) batch;
+	VEC(cancel) cancels; /* the batch's, by id, the latest of each id only */
 	int debounce;
 	bool initialized, shut_down, done, gone;
 } server;
@@ -597,24 +604,67 @@ static const struct {
 
 /* ---- dispatch ---------------------------------------------------------------------------- */
 
-static bool same_id(const cJSON *a, const cJSON *b)
+/* Numbers before strings, then by value: an order for searching ids. */
+static int id_cmp(const cJSON *a, const cJSON *b)
 {
-	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
-		return a->valuedouble == b->valuedouble;
-	return cJSON_IsString(a) && cJSON_IsString(b) && !strcmp(a->valuestring, b->valuestring);
+	if (cJSON_IsNumber(a) != cJSON_IsNumber(b))
+		return cJSON_IsNumber(a) ? -1 : 1;
+	if (cJSON_IsNumber(a))
+		return (a->valuedouble > b->valuedouble) - (a->valuedouble < b->valuedouble);
+	return strcmp(a->valuestring, b->valuestring);
+}
+
+static int cancel_cmp(const void *pa, const void *pb)
+{
+	const cancel *a = pa, *b = pb;
+	int c = id_cmp(a->id, b->id);
+
+	return c ? c : (a->at < b->at) - (a->at > b->at); /* the latest first */
+}
+
+/*
+ * The batch's cancellations, sorted once, so that each request looks its
+ * id up instead of scanning the rest of the batch (a burst of requests
+ * would otherwise cost their number squared).
+ */
+static void collect_cancels(server *s)
+{
+	size_t n = 0;
+
+	s->cancels.len = 0;
+	for (size_t j = 0; j < s->batch.len; j++) {
+		const cJSON *m = s->batch.data[j].msg;
+		const char *method = get_string(m, "method");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(m, "params"), "id");
+
+		if (method && !strcmp(method, "$/cancelRequest") &&
+		    (cJSON_IsNumber(id) || cJSON_IsString(id)))
+			vec_push(&s->cancels, ((cancel){ id, j }));
+	}
+	if (s->cancels.len)
+		qsort(s->cancels.data, s->cancels.len, sizeof *s->cancels.data, cancel_cmp);
+	for (size_t j = 0; j < s->cancels.len; j++)
+		if (!n || id_cmp(s->cancels.data[n - 1].id, s->cancels.data[j].id))
+			s->cancels.data[n++] = s->cancels.data[j];
+	s->cancels.len = n;
 }
 
 /* A $/cancelRequest for id later in this batch: the request is not answered yet. */
 static bool cancelled(const server *s, size_t i, const cJSON *id)
 {
-	for (size_t j = i + 1; j < s->batch.len; j++) {
-		const cJSON *m = s->batch.data[j].msg;
-		const char *method = get_string(m, "method");
-		const cJSON *params = cJSON_GetObjectItemCaseSensitive(m, "params");
+	size_t lo = 0, hi = s->cancels.len;
 
-		if (method && !strcmp(method, "$/cancelRequest") &&
-		    same_id(cJSON_GetObjectItemCaseSensitive(params, "id"), id))
-			return true;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = id_cmp(s->cancels.data[mid].id, id);
+
+		if (!c)
+			return s->cancels.data[mid].at > i;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return false;
 }
@@ -622,7 +672,7 @@ static bool cancelled(const server *s, size_t i, const cJSON *id)
 static void request(server *s, size_t i, const char *method, const cJSON *id,
 		    const cJSON *params)
 {
-	char *why;
+	char *why, *clean;
 
 	if (cancelled(s, i, id)) {
 		respond_error(s, id, REQUEST_CANCELLED, "request cancelled");
@@ -641,9 +691,11 @@ static void request(server *s, size_t i, const char *method, const cJSON *id,
 			requests[k].fn(s, id, params);
 			return;
 		}
-	why = xasprintf("unknown method: %s", method);
+	clean = lsp_utf8_clean(method); /* JSON must be UTF-8, whatever the client sent */
+	why = xasprintf("unknown method: %s", clean);
 	respond_error(s, id, METHOD_NOT_FOUND, why);
 	free(why);
+	free(clean);
 }
 
 /* Notifications get no answer, whatever happens; "$/" ones may be ignored silently. */
@@ -740,11 +792,11 @@ static void split(server *s)
 static void run_batch(server *s)
 {
 	split(s);
-	for (size_t i = 0; i < s->batch.len; i++) {
-		if (!s->done)
-			handle(s, i);
+	collect_cancels(s);
+	for (size_t i = 0; i < s->batch.len && !s->done; i++)
+		handle(s, i);
+	for (size_t i = 0; i < s->batch.len; i++) /* after: cancels point into any of them */
 		cJSON_Delete(s->batch.data[i].msg);
-	}
 	s->batch.len = 0;
 }
 
@@ -754,6 +806,7 @@ static void cleanup(server *s)
 		free_doc(s->docs.data[i]);
 	free(s->docs.data);
 	free(s->batch.data);
+	free(s->cancels.data);
 	free(s->in.buf);
 	vt_session_free(s->session);
 }

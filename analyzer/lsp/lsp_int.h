@@ -14,7 +14,7 @@
 typedef struct lsp_reader {
 	int fd;
 	char *buf;
-	size_t len, cap;
+	size_t head, len, cap; /* buf[head, len): read, not yet taken */
 	size_t skip;   /* body bytes of an oversized message still to drop */
 	bool garbage;  /* inside a run of bytes that is no header: reported once */
 } lsp_reader;

@@ -20,10 +20,26 @@ enum {
 	CHUNK = 64 << 10,
 };
 
+/* The bytes read and not yet taken. */
+static char *data(const lsp_reader *r)
+{
+	return r->head ? r->buf + r->head : r->buf;
+}
+
+static size_t avail(const lsp_reader *r)
+{
+	return r->len - r->head;
+}
+
 long lsp_read_some(lsp_reader *r)
 {
 	ssize_t n;
 
+	if (r->head && r->head >= avail(r)) { /* as many taken as left: the move is paid for */
+		memmove(r->buf, data(r), avail(r));
+		r->len -= r->head;
+		r->head = 0;
+	}
 	if (r->cap - r->len < CHUNK) {
 		r->cap = r->cap ? r->cap * 2 : 2 * CHUNK;
 		while (r->cap - r->len < CHUNK)
@@ -38,10 +54,15 @@ long lsp_read_some(lsp_reader *r)
 	return (long)n;
 }
 
+/*
+ * Takes n bytes from the front.  Nothing moves here: moving the rest after
+ * each message made a burst of small messages cost its size squared.
+ */
 static void drop(lsp_reader *r, size_t n)
 {
-	memmove(r->buf, r->buf + n, r->len - n);
-	r->len -= n;
+	r->head += n;
+	if (r->head == r->len)
+		r->head = r->len = 0;
 }
 
 static const char *find(const char *s, size_t n, const char *what)
@@ -61,9 +82,9 @@ static const char *find(const char *s, size_t n, const char *what)
  */
 static bool resync(lsp_reader *r, bool *report)
 {
-	const char *at = find(r->buf + 1, r->len - 1, "Content-Length:");
+	const char *at = find(data(r) + 1, avail(r) - 1, "Content-Length:");
 	size_t keep = sizeof "Content-Length:" - 2;
-	size_t n = at ? (size_t)(at - r->buf) : r->len > keep ? r->len - keep : 0;
+	size_t n = at ? (size_t)(at - data(r)) : avail(r) > keep ? avail(r) - keep : 0;
 
 	if (n == 0)
 		return false;
@@ -110,7 +131,7 @@ enum lsp_next lsp_next(lsp_reader *r, char **body, size_t *blen)
 	long long n;
 
 	if (r->skip) {
-		size_t k = r->skip < r->len ? r->skip : r->len;
+		size_t k = r->skip < avail(r) ? r->skip : avail(r);
 
 		drop(r, k);
 		r->skip -= k;
@@ -120,11 +141,11 @@ enum lsp_next lsp_next(lsp_reader *r, char **body, size_t *blen)
 	for (;;) {
 		bool report = false;
 
-		if (r->len == 0)
+		if (avail(r) == 0)
 			return LSP_NONE;
-		end = find(r->buf, r->len, "\r\n\r\n");
-		if (!strncasecmp(r->buf, "Content-", r->len < 8 ? r->len : 8) &&
-		    (end || r->len <= MAX_HEADER))
+		end = find(data(r), avail(r), "\r\n\r\n");
+		if (!strncasecmp(data(r), "Content-", avail(r) < 8 ? avail(r) : 8) &&
+		    (end || avail(r) <= MAX_HEADER))
 			break;
 		if (!resync(r, &report))
 			return LSP_NONE;
@@ -134,8 +155,8 @@ enum lsp_next lsp_next(lsp_reader *r, char **body, size_t *blen)
 	if (!end)
 		return LSP_NONE;
 	r->garbage = false;
-	hlen = (size_t)(end - r->buf) + 4;
-	n = content_length(r->buf, hlen - 4);
+	hlen = (size_t)(end - data(r)) + 4;
+	n = content_length(data(r), hlen - 4);
 	if (n < 0) {
 		drop(r, hlen);
 		r->garbage = true; /* its body, if any, is not reported again */
@@ -146,10 +167,10 @@ enum lsp_next lsp_next(lsp_reader *r, char **body, size_t *blen)
 		r->skip = (size_t)n;
 		return LSP_TOO_BIG;
 	}
-	if (r->len - hlen < (size_t)n)
+	if (avail(r) - hlen < (size_t)n)
 		return LSP_NONE;
 	*body = xmalloc((size_t)n + 1);
-	memcpy(*body, r->buf + hlen, (size_t)n);
+	memcpy(*body, data(r) + hlen, (size_t)n);
 	(*body)[n] = '\0';
 	*blen = (size_t)n;
 	drop(r, hlen + (size_t)n);
