@@ -22,29 +22,32 @@ void vt_add_note(vt_finding *f, vt_loc loc, const char *message)
 	vec_push(&f->notes, n);
 }
 
+static void add_error(vt_errors *to, const char *file, vt_loc at, const char *fmt, va_list ap)
+{
+	vt_error e = { .file = xstrdup(file ? file : ""), .line = at.line, .col = at.col };
+
+	if (vasprintf(&e.message, fmt, ap) < 0)
+		fatal("out of memory");
+	vec_push(to, e);
+}
+
 void vt_add_error(vt_findings *fs, const char *file, unsigned line, unsigned col,
 		  const char *fmt, ...)
 {
-	vt_error e = { .file = xstrdup(file), .line = line, .col = col };
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&e.message, fmt, ap) < 0)
-		fatal("out of memory");
+	add_error(&fs->errors, file, (vt_loc){ .line = line, .col = col }, fmt, ap);
 	va_end(ap);
-	vec_push(&fs->errors, e);
 }
 
 void vt_add_limit(vt_findings *fs, vt_loc loc, const char *fmt, ...)
 {
-	vt_error e = { .file = xstrdup(loc.file ? loc.file : ""), .line = loc.line, .col = loc.col };
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&e.message, fmt, ap) < 0)
-		fatal("out of memory");
+	add_error(&fs->limits, loc.file, loc, fmt, ap);
 	va_end(ap);
-	vec_push(&fs->limits, e);
 }
 
 /* A deep copy of f into fs, its places moved by delta lines (a function that moved). */

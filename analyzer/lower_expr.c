@@ -792,7 +792,6 @@ int lw_expr(L *l, CXCursor c)
 	case CXCursor_DeclRefExpr:
 		return lw_vtask_var_of(l, c);
 	case CXCursor_ParenExpr:
-		return unexposed(l, c);
 	case CXCursor_UnexposedExpr:
 		return unexposed(l, c);
 	case CXCursor_CStyleCastExpr:
@@ -802,7 +801,6 @@ int lw_expr(L *l, CXCursor c)
 	case CXCursor_UnaryOperator:
 		return unary(l, c);
 	case CXCursor_BinaryOperator:
-		return binary(l, c);
 	case CXCursor_CompoundAssignOperator:
 		return binary(l, c);
 	case CXCursor_ConditionalOperator:

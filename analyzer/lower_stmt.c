@@ -168,36 +168,33 @@ static void pop_target(L *l)
 	free(t);
 }
 
-static void while_stmt(L *l, CXCursor c)
+/*
+ * `while (T) S` and `do S while (T);`, one shape with the test at the top or
+ * at the bottom; continue goes to the test, break to out:
+ *   while:  -> [T] -true-> [S] -> back to [T];  [T] -false-> out
+ *   do:     -> [S] -> [T] -true-> back to [S];  [T] -false-> out
+ */
+static void loop_stmt(L *l, CXCursor c, bool test_first)
 {
 	cursors k = lw_kids(c);
-	int head = lw_block(l), body = lw_block(l), out = lw_block(l);
+	CXCursor cond = k.data[test_first ? 0 : 1], body_stmt = k.data[test_first ? 1 : 0];
+	int first = lw_block(l), second = lw_block(l), out = lw_block(l);
+	int test = test_first ? first : second, body = test_first ? second : first;
 
-	lw_jump_to(l, head);
-	l->cur = head;
-	lw_stmt_cond(l, k.data[0], body, out);
-	push_target(l, out, head);
-	l->cur = body;
-	stmt(l, k.data[1]);
-	lw_jump_to(l, head);
-	pop_target(l);
-	l->cur = out;
-	free(k.data);
-}
-
-static void do_stmt(L *l, CXCursor c)
-{
-	cursors k = lw_kids(c);
-	int body = lw_block(l), test = lw_block(l), out = lw_block(l);
-
-	lw_jump_to(l, body);
+	lw_jump_to(l, first);
+	if (test_first) {
+		l->cur = test;
+		lw_stmt_cond(l, cond, body, out);
+	}
 	push_target(l, out, test);
 	l->cur = body;
-	stmt(l, k.data[0]);
+	stmt(l, body_stmt);
 	lw_jump_to(l, test);
 	pop_target(l);
-	l->cur = test;
-	lw_stmt_cond(l, k.data[1], body, out);
+	if (!test_first) {
+		l->cur = test;
+		lw_stmt_cond(l, cond, body, out);
+	}
 	l->cur = out;
 	free(k.data);
 }
@@ -555,8 +552,8 @@ static void stmt(L *l, CXCursor c)
 	case CXCursor_CompoundStmt: lw_compound(l, c, false); break;
 	case CXCursor_DeclStmt: decl_stmt(l, c); break;
 	case CXCursor_IfStmt: if_stmt(l, c); break;
-	case CXCursor_WhileStmt: while_stmt(l, c); break;
-	case CXCursor_DoStmt: do_stmt(l, c); break;
+	case CXCursor_WhileStmt: loop_stmt(l, c, true); break;
+	case CXCursor_DoStmt: loop_stmt(l, c, false); break;
 	case CXCursor_ForStmt: for_stmt(l, c); break;
 	case CXCursor_SwitchStmt: switch_stmt(l, c); break;
 	case CXCursor_CaseStmt: case_stmt(l, c, false); break;

@@ -104,12 +104,9 @@ op *st_add_op(state *s, op o)
 {
 	size_t i = 0;
 
-	vec_reserve(&s->ops, 1);
 	while (i < s->ops.len && op_before(&s->ops.data[i], &o))
 		i++;
-	memmove(&s->ops.data[i + 1], &s->ops.data[i], (s->ops.len - i) * sizeof o);
-	s->ops.data[i] = o;
-	s->ops.len++;
+	vec_insert(&s->ops, i, o);
 	return &s->ops.data[i];
 }
 
@@ -118,11 +115,8 @@ void st_remove_op(state *s, int site, int gen)
 	op *o = st_op(s, site, gen);
 	size_t i, j = 0;
 
-	if (o) {
-		i = (size_t)(o - s->ops.data);
-		memmove(o, o + 1, (s->ops.len - i - 1) * sizeof *o);
-		s->ops.len--;
-	}
+	if (o)
+		vec_remove(&s->ops, (size_t)(o - s->ops.data));
 	for (i = 0; i < s->binds.len; i++)
 		if (!(s->binds.data[i].site == site && s->binds.data[i].gen == gen))
 			s->binds.data[j++] = s->binds.data[i];
@@ -133,12 +127,8 @@ void st_unbind(state *s, int var)
 {
 	bind *b = st_bind_of(s, var);
 
-	if (b) {
-		size_t i = (size_t)(b - s->binds.data);
-
-		memmove(b, b + 1, (s->binds.len - i - 1) * sizeof *b);
-		s->binds.len--;
-	}
+	if (b)
+		vec_remove(&s->binds, (size_t)(b - s->binds.data));
 }
 
 void st_bind(state *s, int var, const op *o)
@@ -147,12 +137,9 @@ void st_bind(state *s, int var, const op *o)
 	size_t i = 0;
 
 	st_unbind(s, var);
-	vec_reserve(&s->binds, 1);
 	while (i < s->binds.len && s->binds.data[i].var < var)
 		i++;
-	memmove(&s->binds.data[i + 1], &s->binds.data[i], (s->binds.len - i) * sizeof nb);
-	s->binds.data[i] = nb;
-	s->binds.len++;
+	vec_insert(&s->binds, i, nb);
 }
 
 bool st_referenced(const state *s, int site, int gen)
@@ -184,16 +171,11 @@ void st_point(state *s, int var, int target)
 		if (target >= 0)
 			s->ptrs.data[i].target = target;
 		else
-			memmove(&s->ptrs.data[i], &s->ptrs.data[i + 1],
-				(--s->ptrs.len - i) * sizeof p);
+			vec_remove(&s->ptrs, i);
 		return;
 	}
-	if (target < 0)
-		return;
-	vec_reserve(&s->ptrs, 1);
-	memmove(&s->ptrs.data[i + 1], &s->ptrs.data[i], (s->ptrs.len - i) * sizeof p);
-	s->ptrs.data[i] = p;
-	s->ptrs.len++;
+	if (target >= 0)
+		vec_insert(&s->ptrs, i, p);
 }
 
 /* ---- vt_sources and their tokens (VT006) -------------------------------------------- */
@@ -208,10 +190,7 @@ srcst *st_source(state *s, int var)
 		i++;
 	if (i < s->srcs.len && s->srcs.data[i].var == var)
 		return &s->srcs.data[i];
-	vec_reserve(&s->srcs, 1);
-	memmove(&s->srcs.data[i + 1], &s->srcs.data[i], (s->srcs.len - i) * sizeof n);
-	s->srcs.data[i] = n;
-	s->srcs.len++;
+	vec_insert(&s->srcs, i, n);
 	return &s->srcs.data[i];
 }
 
@@ -227,12 +206,8 @@ void st_drop_token(state *s, int var)
 {
 	tok *t = st_token(s, var);
 
-	if (t) {
-		size_t i = (size_t)(t - s->toks.data);
-
-		memmove(t, t + 1, (s->toks.len - i - 1) * sizeof *t);
-		s->toks.len--;
-	}
+	if (t)
+		vec_remove(&s->toks, (size_t)(t - s->toks.data));
 }
 
 static bool same_sources(const state *a, const state *b)

@@ -48,6 +48,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define VTLINT_VERSION "0.1.0"
 
@@ -76,6 +77,23 @@ char *vt_relative_path(const char *root, const char *path);
 				(v)->cap *= 2;                                   \
 			(v)->data = xrealloc((v)->data, (v)->cap * sizeof *(v)->data); \
 		}                                                                \
+	} while (0)
+/* Inserts x at index i, or removes the element at index i, keeping the order. */
+#define vec_insert(v, i, x)                                                      \
+	do {                                                                     \
+		size_t vec_i_ = (i);                                             \
+		vec_reserve((v), 1);                                             \
+		memmove(&(v)->data[vec_i_ + 1], &(v)->data[vec_i_],              \
+			((v)->len - vec_i_) * sizeof *(v)->data);                \
+		(v)->data[vec_i_] = (x);                                         \
+		(v)->len++;                                                      \
+	} while (0)
+#define vec_remove(v, i)                                                         \
+	do {                                                                     \
+		size_t vec_i_ = (i);                                             \
+		memmove(&(v)->data[vec_i_], &(v)->data[vec_i_ + 1],              \
+			((v)->len - vec_i_ - 1) * sizeof *(v)->data);            \
+		(v)->len--;                                                      \
 	} while (0)
 #define vec_push(v, x)                       \
 	do {                                 \
@@ -159,11 +177,13 @@ typedef struct vt_error {
 	char *message;
 } vt_error;
 
+typedef VEC(vt_error) vt_errors;
+
 /* Everything one run found, in a stable order. */
 typedef struct vt_findings {
 	VEC(vt_finding) items;
-	VEC(vt_error) errors;
-	VEC(vt_error) limits; /* functions analysed with less precision than the rules ask */
+	vt_errors errors;
+	vt_errors limits;     /* functions analysed with less precision than the rules ask */
 } vt_findings;
 
 /* A function where the engine hit a budget (vt_findings.limits): its place and why. */
