@@ -440,7 +440,10 @@ static int assign(L *l, CXCursor c)
 	return -1;
 }
 
-/* `a && b`, `a || b` in value context: the right side runs on some paths only. */
+/*
+ * `a && b`, `a || b` in value context: the right side runs on some paths
+ * only.  CFG: cond(c) -true-> [t] -> join;  -false-> [f] -> join.
+ */
 static int logical_value(L *l, CXCursor c)
 {
 	int t = lw_block(l), f = lw_block(l), j = lw_block(l);
@@ -457,6 +460,10 @@ static int logical_value(L *l, CXCursor c)
 	return -1;
 }
 
+/*
+ * `c ? a : b` in value context: cond(c) -true-> [a] -> join;  -false-> [b]
+ * -> join; a vtask result is one temporary each arm copies its operand into.
+ */
 static int conditional_value(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);

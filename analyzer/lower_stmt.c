@@ -129,6 +129,10 @@ int lw_compound(L *l, CXCursor c, bool value)
 	return r;
 }
 
+/*
+ * `if (C) A else B`:  cond(C) -true-> [A] -> join;  -false-> [B] -> join
+ * (without else the false edge goes straight to join).
+ */
 static void if_stmt(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
@@ -310,6 +314,11 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 	return false;
 }
 
+/*
+ * `for (I; C; S) B`:  I -> [head: cond(C)] -true-> [B] -> [step: S] -> head;
+ * head -false-> out.  A counted loop (rules.md) enters at [B]: the first test
+ * holds.  continue goes to step, break to out; I's declarations scope the loop.
+ */
 static void for_stmt(L *l, CXCursor c)
 {
 	CXCursor part[3], body;
@@ -352,6 +361,11 @@ static void switch_default(L *l, target *t, int out)
 	memcpy(e->cond.set, t->cases.data, t->cases.len * sizeof(int64_t));
 }
 
+/*
+ * `switch (E) B`: the block that evaluates E gets one edge per case label
+ * (with the fact E == K, or lo <= E <= hi) and one to default or past the
+ * switch (E is none of the labels); B's own flow is fall-through.
+ */
 static void switch_stmt(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
@@ -381,6 +395,10 @@ static target *innermost(L *l, bool want_switch)
 	return NULL;
 }
 
+/*
+ * `case K: S` / `default: S`: a new block reached by fall-through from the
+ * statement above and by the switch's edge for K (or its default edge).
+ */
 static void case_stmt(L *l, CXCursor c, bool is_default)
 {
 	cursors k = lw_kids(c);
@@ -412,6 +430,10 @@ static void case_stmt(L *l, CXCursor c, bool is_default)
 	free(k.data);
 }
 
+/*
+ * `break` / `continue`: drops what the scopes being left hold, then an edge
+ * to the innermost target (a switch takes break only); the block goes DEAD.
+ */
 static void break_continue(L *l, CXCursor c, bool is_break)
 {
 	target *t = NULL;
@@ -454,6 +476,11 @@ static void return_value(L *l, CXCursor e, vt_loc at)
 	free(k.data);
 }
 
+/*
+ * `return E;`: E's events (a returned vtask is consumed by the caller, a
+ * returned int feeds the callee-return facts), every scope's variables
+ * dropped, then an edge to the function's exit block.
+ */
 static void return_stmt(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
@@ -482,6 +509,10 @@ static label *find_label(L *l, CXCursor s)
 	return NULL;
 }
 
+/*
+ * `L: S`: a new block, entered by fall-through and, once resolved, by every
+ * goto naming L (and every computed goto if &&L is taken).
+ */
 static void label_stmt(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
@@ -499,6 +530,10 @@ static void label_stmt(L *l, CXCursor c)
 	free(k.data);
 }
 
+/*
+ * `goto L` / `goto *p`: the current block is remembered and resolved to
+ * edges when every label has been seen (lw_resolve_gotos); the block goes DEAD.
+ */
 static void goto_stmt(L *l, CXCursor c, bool computed)
 {
 	cursors k = lw_kids(c);
