@@ -25,9 +25,19 @@ typedef struct vt_options {
 	bool all, quiet, lsp;
 	int jobs;
 	vt_run_opts run;             /* what every file is checked with */
+	/* project scale (shard.c, merge.c) */
+	int shard_k, shard_n;        /* --shard K/N: this job's files; 0: every file */
 } vt_options;
 
 void vt_parse_args(vt_options *o, int argc, char **argv);
 void vt_options_free(vt_options *o);
+
+/* shard.c: --shard K/N */
+bool vt_shard_parse(const char *s, int *k, int *n);
+int vt_shard_of(const char *path, const char *srcroot, int n);
+void vt_shard_select(vt_cmds *cmds, const char *srcroot, int k, int n);
+
+/* merge.c: `vtlint merge REPORT...` (argv[0] is "merge"); its exit status. */
+int vt_merge_main(int argc, char **argv);
 
 #endif /* VTLINT_CLI_H */

@@ -372,12 +372,16 @@ int main(int argc, char **argv)
 	int status, worst;
 	char *srcroot;
 
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return vt_merge_main(argc - 1, argv + 1);
 	vt_parse_args(&o, argc, argv);
 	if (o.lsp)
 		return serve(&o);
 	cs.fallback = vt_config_default();
 	status = prepare(&o, &cs, &cmds, &all, &failed);
 	srcroot = source_root(&o, &cmds);
+	if (o.shard_n)
+		vt_shard_select(&cmds, srcroot, o.shard_k, o.shard_n);
 	worst = analyze(&o, &cmds, srcroot, &all, &failed);
 	status = finish(&o, &cmds, srcroot, &all, worst > status ? worst : status, failed);
 	free(srcroot);
