@@ -48,6 +48,9 @@ static const char usage_text[] =
 	"                         (editors: findings on the unsaved buffer while typing)\n"
 	"  --shard K/N            only the K-th of N parts of the files (a CI matrix job;\n"
 	"                         `vtlint merge` joins the parts' JSON or SARIF reports)\n"
+	"  --cache-dir DIR        keep results of unchanged files in DIR (default with -p:\n"
+	"                         .vtlint-cache in the build folder)\n"
+	"  --no-cache             analyse every file, keep nothing\n"
 	"  --list-rules           list the rules\n"
 	"  --explain ID           what a rule finds, why it matters, how to fix it\n"
 	"  --version, --help      what they say\n"
@@ -185,7 +188,7 @@ static bool flag(vt_options *o, const char *a)
 	return true;
 }
 
-/* Project scale: shards (shard.c). */
+/* Project scale: shards (shard.c), the cache (cache.c). */
 static bool scale_option(vt_options *o, int argc, char **argv, int *i)
 {
 	const char *v;
@@ -195,6 +198,12 @@ static bool scale_option(vt_options *o, int argc, char **argv, int *i)
 			usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
 		return true;
 	}
+	if ((v = valued("--cache-dir", argc, argv, i))) {
+		o->cache_dir = v;
+		return true;
+	}
+	if (!strcmp(argv[*i], "--no-cache"))
+		return o->no_cache = true;
 	return false;
 }
 

@@ -392,6 +392,19 @@ static enum CXErrorCode parse(struct vt_frontend *f, const char *path, const vt_
 	return err;
 }
 
+/* Every file the unit read but the main file: what a cached result depends on (cache.c). */
+static void add_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+	CXString s;
+
+	(void)stack;
+	if (!depth)
+		return;
+	s = clang_getFileName(file);
+	vec_push((vt_strings *)d, xstrdup(clang_getCString(s)));
+	clang_disposeString(s);
+}
+
 int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		    const vt_unit_opts *o, vt_findings *out)
 {
@@ -407,6 +420,8 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 		return 2;
 	}
 	status = vt_analyze_tu(tu, path, name, o, out, NULL, NULL, 0);
+	if (o->includes)
+		clang_getInclusions(tu, add_inclusion, o->includes);
 	clang_disposeTranslationUnit(tu);
 	return status;
 }
