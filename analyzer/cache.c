@@ -156,6 +156,7 @@ static cJSON *findings_json(const vt_findings *fs)
 	cJSON *o = cJSON_CreateObject();
 	cJSON *items = cJSON_AddArrayToObject(o, "findings");
 	cJSON *errors = cJSON_AddArrayToObject(o, "errors");
+	cJSON *limits = cJSON_AddArrayToObject(o, "limits");
 
 	for (size_t i = 0; i < fs->items.len; i++) {
 		const vt_finding *f = &fs->items.data[i];
@@ -173,6 +174,12 @@ static cJSON *findings_json(const vt_findings *fs)
 		const vt_error *e = &fs->errors.data[i];
 
 		cJSON_AddItemToArray(errors, loc_json((vt_loc){ e->file, e->line, e->col },
+						      e->message));
+	}
+	for (size_t i = 0; i < fs->limits.len; i++) {
+		const vt_error *e = &fs->limits.data[i];
+
+		cJSON_AddItemToArray(limits, loc_json((vt_loc){ e->file, e->line, e->col },
 						      e->message));
 	}
 	return o;
@@ -224,11 +231,17 @@ static bool json_findings(const cJSON *o, vt_findings *fs)
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "findings");
 	const cJSON *errors = cJSON_GetObjectItemCaseSensitive(o, "errors"), *j;
+	const cJSON *limits = cJSON_GetObjectItemCaseSensitive(o, "limits");
 	const char *msg;
 	vt_loc l;
 
-	if (!cJSON_IsArray(items) || !cJSON_IsArray(errors))
+	if (!cJSON_IsArray(items) || !cJSON_IsArray(errors) || !cJSON_IsArray(limits))
 		return false;
+	cJSON_ArrayForEach(j, limits) {
+		if (!json_loc(j, &l, &msg))
+			return false;
+		vt_add_limit(fs, l, "%s", msg);
+	}
 	cJSON_ArrayForEach(j, items)
 		if (!json_finding(j, fs))
 			return false;

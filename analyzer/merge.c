@@ -213,7 +213,8 @@ static cJSON *merge_sarif(report *rs, int n)
 static cJSON *merge_json(report *rs, int n)
 {
 	static const char *const diags[] = { "diagnostics", NULL }, *const errs[] = { "errors", NULL };
-	cJSON *d = cJSON_CreateArray(), *e = cJSON_CreateArray();
+	static const char *const limits[] = { "limits", NULL };
+	cJSON *d = cJSON_CreateArray(), *e = cJSON_CreateArray(), *l = cJSON_CreateArray();
 
 	same_key(rs, n, root_of, "srcroot");
 	same_key(rs, n, root_of, "tool");
@@ -221,6 +222,11 @@ static cJSON *merge_json(report *rs, int n)
 	join(rs, n, errs, json_file, e);
 	cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "diagnostics", d);
 	cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "errors", e);
+	join(rs, n, limits, json_file, l);
+	if (cJSON_HasObjectItem(rs[0].root, "limits"))
+		cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "limits", l);
+	else
+		cJSON_Delete(l);
 	return rs[0].root;
 }
 
