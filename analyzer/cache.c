@@ -28,10 +28,15 @@
 
 #include "cli.h"
 
+typedef struct known {
+	char *path, *hash;
+} known;
+
 struct vt_cache {
 	char *dir;
 	unsigned long hits, misses;
 	pthread_mutex_t lock;
+	VEC(known) hashed;   /* files hashed in this run: headers are shared by many files */
 };
 
 typedef struct hash {
@@ -77,6 +82,26 @@ static char *file_hash(const char *path)
 	return hex(h);
 }
 
+/* A file's hash, computed once per run (NULL when it cannot be read). */
+static char *dep_hash(vt_cache *c, const char *path)
+{
+	char *h = NULL;
+	known k;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = c->hashed.len; i-- > 0 && !h;)
+		if (!strcmp(c->hashed.data[i].path, path))
+			h = xstrdup(c->hashed.data[i].hash);
+	pthread_mutex_unlock(&c->lock);
+	if (h || !(h = file_hash(path)))
+		return h;
+	k = (known){ xstrdup(path), xstrdup(h) };
+	pthread_mutex_lock(&c->lock);
+	vec_push(&c->hashed, k);
+	pthread_mutex_unlock(&c->lock);
+	return h;
+}
+
 vt_cache *vt_cache_new(const char *dir)
 {
 	vt_cache *c = xcalloc(1, sizeof *c);
@@ -96,6 +121,11 @@ void vt_cache_free(vt_cache *c)
 	if (!c)
 		return;
 	pthread_mutex_destroy(&c->lock);
+	for (size_t i = 0; i < c->hashed.len; i++) {
+		free(c->hashed.data[i].path);
+		free(c->hashed.data[i].hash);
+	}
+	free(c->hashed.data);
 	free(c->dir);
 	free(c);
 }
@@ -256,7 +286,7 @@ static bool json_findings(const cJSON *o, vt_findings *fs)
 /* ---- entries ---------------------------------------------------------------------- */
 
 /* Every file still as the entry saw it: the main file first, then its includes. */
-static bool deps_unchanged(const cJSON *deps)
+static bool deps_unchanged(vt_cache *c, const cJSON *deps)
 {
 	const cJSON *d;
 
@@ -270,7 +300,7 @@ static bool deps_unchanged(const cJSON *deps)
 
 		if (!cJSON_IsString(p) || !cJSON_IsString(h))
 			return false;
-		now = file_hash(p->valuestring);
+		now = dep_hash(c, p->valuestring);
 		same = now && !strcmp(now, h->valuestring);
 		free(now);
 		if (!same)
@@ -280,12 +310,12 @@ static bool deps_unchanged(const cJSON *deps)
 }
 
 /* The cached findings into out when the entry is whole and nothing changed. */
-static bool lookup(const char *entry, vt_findings *out)
+static bool lookup(vt_cache *c, const char *entry, vt_findings *out)
 {
 	size_t len;
 	char *text = vt_read_file(entry, &len);
 	cJSON *o = text ? cJSON_ParseWithLength(text, len) : NULL;
-	bool hit = o && deps_unchanged(cJSON_GetObjectItemCaseSensitive(o, "deps"));
+	bool hit = o && deps_unchanged(c, cJSON_GetObjectItemCaseSensitive(o, "deps"));
 	vt_findings fs = { 0 };
 
 	free(text);
@@ -298,13 +328,13 @@ static bool lookup(const char *entry, vt_findings *out)
 	return hit;
 }
 
-static cJSON *deps_json(const char *main, const vt_strings *includes)
+static cJSON *deps_json(vt_cache *c, const char *main, const vt_strings *includes)
 {
 	cJSON *deps = cJSON_CreateArray();
 
 	for (size_t i = 0; i <= includes->len; i++) {
 		const char *p = i ? includes->data[i - 1] : main;
-		char *h = file_hash(p);
+		char *h = dep_hash(c, p);
 		cJSON *d;
 
 		if (!h) { /* gone already: an entry that could never hit */
@@ -362,7 +392,7 @@ int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
 	if (!c || o->dump_cfg || o->parse_only)
 		return vt_check_file(f, cmd, o, out);
 	entry = entry_path(c, cmd, o);
-	if (lookup(entry, out)) {
+	if (lookup(c, entry, out)) {
 		count(c, true);
 		free(entry);
 		return 0;
@@ -370,7 +400,7 @@ int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
 	mine.includes = &inc;
 	status = vt_check_file(f, cmd, &mine, out);
 	if (status == 0) { /* failures are analysed again: their message is the point */
-		cJSON *deps = deps_json(cmd->path, &inc);
+		cJSON *deps = deps_json(c, cmd->path, &inc);
 
 		if (deps)
 			store(c, entry, deps, out);

@@ -400,7 +400,11 @@ static void add_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth, 
 	(void)stack;
 	if (!depth)
 		return;
-	s = clang_getFileName(file);
+	s = clang_File_tryGetRealPathName(file); /* names in -I dirs are relative to the command's */
+	if (!*clang_getCString(s)) {
+		clang_disposeString(s);
+		s = clang_getFileName(file);
+	}
 	vec_push((vt_strings *)d, xstrdup(clang_getCString(s)));
 	clang_disposeString(s);
 }
