@@ -96,7 +96,8 @@ static void join(report *rs, int n, const char *const *arr_path, const char *con
 			vec_push(&all, e);
 		}
 	}
-	qsort(all.data, all.len, sizeof *all.data, entry_cmp);
+	if (all.len > 1)
+		qsort(all.data, all.len, sizeof *all.data, entry_cmp);
 	for (size_t i = 0; i < all.len; i++) {
 		bool dup = false;
 
