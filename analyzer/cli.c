@@ -46,6 +46,11 @@ static const char usage_text[] =
 	"  --quiet                no summary line on stderr\n"
 	"  --lsp                  serve the Language Server Protocol on stdin/stdout\n"
 	"                         (editors: findings on the unsaved buffer while typing)\n"
+	"  --shard K/N            only the K-th of N parts of the files (a CI matrix job;\n"
+	"                         `vtlint merge` joins the parts' JSON or SARIF reports)\n"
+	"  --cache-dir DIR        keep results of unchanged files in DIR (default with -p:\n"
+	"                         .vtlint-cache in the build folder)\n"
+	"  --no-cache             analyse every file, keep nothing\n"
 	"  --list-rules           list the rules\n"
 	"  --explain ID           what a rule finds, why it matters, how to fix it\n"
 	"  --version, --help      what they say\n"
@@ -183,6 +188,25 @@ static bool flag(vt_options *o, const char *a)
 	return true;
 }
 
+/* Project scale: shards (shard.c), the cache (cache.c). */
+static bool scale_option(vt_options *o, int argc, char **argv, int *i)
+{
+	const char *v;
+
+	if ((v = valued("--shard", argc, argv, i))) {
+		if (!vt_shard_parse(v, &o->shard_k, &o->shard_n))
+			usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
+		return true;
+	}
+	if ((v = valued("--cache-dir", argc, argv, i))) {
+		o->cache_dir = v;
+		return true;
+	}
+	if (!strcmp(argv[*i], "--no-cache"))
+		return o->no_cache = true;
+	return false;
+}
+
 static bool option(vt_options *o, int argc, char **argv, int *i)
 {
 	const char *v;
@@ -223,6 +247,8 @@ static bool option(vt_options *o, int argc, char **argv, int *i)
 		o->jobs = parse_jobs(argv[*i] + 2);
 	else if (!strncmp(argv[*i], "-p", 2) && argv[*i][2])
 		o->build_path = argv[*i] + 2;
+	else if (scale_option(o, argc, argv, i))
+		;
 	else
 		return false;
 	return true;

@@ -25,9 +25,34 @@ typedef struct vt_options {
 	bool all, quiet, lsp;
 	int jobs;
 	vt_run_opts run;             /* what every file is checked with */
+	/* project scale (shard.c, merge.c) */
+	int shard_k, shard_n;        /* --shard K/N: this job's files; 0: every file */
+	const char *cache_dir;       /* --cache-dir DIR */
+	bool no_cache;               /* --no-cache */
 } vt_options;
 
 void vt_parse_args(vt_options *o, int argc, char **argv);
 void vt_options_free(vt_options *o);
+
+/* shard.c: --shard K/N */
+bool vt_shard_parse(const char *s, int *k, int *n);
+int vt_shard_of(const char *path, const char *srcroot, int n);
+void vt_shard_select(vt_cmds *cmds, const char *srcroot, int k, int n);
+
+/*
+ * cache.c: results of unchanged files (--cache-dir).  vt_cache_check is
+ * vt_check_file, answered from the cache when the file, its includes, its
+ * command and configuration are unchanged.  Thread-safe.
+ */
+typedef struct vt_cache vt_cache;
+vt_cache *vt_cache_new(const char *dir); /* NULL (said on stderr) when it cannot be made */
+void vt_cache_free(vt_cache *c);
+int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
+		   const vt_run_opts *o, vt_findings *out);
+void vt_cache_counts(const vt_cache *c, unsigned long *hits, unsigned long *misses);
+char *vt_cache_dir(const char *cache_dir, const char *build_path, bool no_cache);
+
+/* merge.c: `vtlint merge REPORT...` (argv[0] is "merge"); its exit status. */
+int vt_merge_main(int argc, char **argv);
 
 #endif /* VTLINT_CLI_H */

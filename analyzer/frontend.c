@@ -220,6 +220,47 @@ static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientD
 	return CXChildVisit_Continue;
 }
 
+/* ---- units that cannot hold a vtask ------------------------------------------------------ */
+
+/* The runtime's struct types every vtask event is made of (vtask, VT007's, VT006's). */
+static const char *const runtime_types[] = { "vtask", "vt_task", "vt_source", NULL };
+
+static enum CXChildVisitResult find_runtime_type(CXCursor c, CXCursor parent, CXClientData d)
+{
+	CXString s;
+	bool found = false;
+
+	(void)parent;
+	if (clang_getCursorKind(c) != CXCursor_StructDecl)
+		return CXChildVisit_Continue;
+	s = clang_getCursorSpelling(c);
+	for (size_t i = 0; runtime_types[i] && !found; i++)
+		found = !strcmp(clang_getCString(s), runtime_types[i]);
+	clang_disposeString(s);
+	*(bool *)d |= found;
+	return found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/*
+ * Whether any function of the unit can touch a vtask, decided from its
+ * file-scope declarations alone (no function body is visited).  Every event
+ * the lowering makes is an expression or variable of one of the runtime's
+ * struct types, and any mention of such a struct at file scope (its
+ * definition, `typedef struct vtask vtask;`, `extern struct vtask g;`, a
+ * return type) declares it there, where this sees it.  What remains are
+ * structs of that name declared inside a body or a parameter list: those
+ * are other types than the runtime's, and one in a parameter list can
+ * never be completed, so it has no values.  Most files of most projects
+ * never include <vtask.h>: they cost their parse and this one pass.
+ */
+static bool may_hold_vtasks(CXTranslationUnit tu)
+{
+	bool found = false;
+
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), find_runtime_type, &found);
+	return found;
+}
+
 /* ---- parsing --------------------------------------------------------------------------- */
 
 static bool report_diagnostics(unit *u, CXTranslationUnit tu)
@@ -316,7 +357,7 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 	u.main = clang_getFile(tu, path);
 	if (report_diagnostics(&u, tu))
 		status = 2;
-	else if (!o->parse_only)
+	else if (!o->parse_only && (o->dump_cfg || may_hold_vtasks(tu)))
 		clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
 	if (m && !status)
 		analyze_with_memo(&u, m, text, len);
@@ -324,6 +365,48 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		analyze_main_fns(&u);
 	unit_free(&u);
 	return status;
+}
+
+/*
+ * One parse for the command line.  -w: vtlint reports compiler errors only,
+ * and warnings cost their checks (the CFG-based ones run per function);
+ * errors, those warnings that are errors by default included, stay.  (The
+ * -Werror family is neutralised with the command, so -w drops no error the
+ * user's compiler would stop on for vtlint.)  libclang itself already turns
+ * spell-checking off and keeps no detailed preprocessing record.
+ */
+static enum CXErrorCode parse(struct vt_frontend *f, const char *path, const vt_unit_opts *o,
+			      CXTranslationUnit *tu)
+{
+	const char **args = xcalloc((size_t)o->nargs + 2, sizeof *args);
+	enum CXErrorCode err;
+
+	if (o->nargs)
+		memcpy(args, o->args, (size_t)o->nargs * sizeof *args);
+	args[o->nargs] = "-w";
+	err = clang_parseTranslationUnit2(f->index, path, args, o->nargs + 1, NULL, 0,
+					  CXTranslationUnit_KeepGoing |
+						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
+					  tu);
+	free(args);
+	return err;
+}
+
+/* Every file the unit read but the main file: what a cached result depends on (cache.c). */
+static void add_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+	CXString s;
+
+	(void)stack;
+	if (!depth)
+		return;
+	s = clang_File_tryGetRealPathName(file); /* names in -I dirs are relative to the command's */
+	if (!*clang_getCString(s)) {
+		clang_disposeString(s);
+		s = clang_getFileName(file);
+	}
+	vec_push((vt_strings *)d, xstrdup(clang_getCString(s)));
+	clang_disposeString(s);
 }
 
 int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
@@ -335,15 +418,14 @@ int vt_analyze_file(struct vt_frontend *f, const char *path, const char *name,
 
 	if (!readable(path, name, out))
 		return 2;
-	err = clang_parseTranslationUnit2(f->index, path, o->args, o->nargs, NULL, 0,
-					  CXTranslationUnit_KeepGoing |
-						  CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles,
-					  &tu);
+	err = parse(f, path, o, &tu);
 	if (err != CXError_Success) {
 		vt_add_error(out, name, 0, 0, "libclang could not parse this file (error %d)", err);
 		return 2;
 	}
 	status = vt_analyze_tu(tu, path, name, o, out, NULL, NULL, 0);
+	if (o->includes)
+		clang_getInclusions(tu, add_inclusion, o->includes);
 	clang_disposeTranslationUnit(tu);
 	return status;
 }

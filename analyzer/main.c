@@ -38,6 +38,7 @@ typedef struct job {
 	bool progress;         /* a terminal on stderr: show how far we are */
 	pthread_mutex_t lock;
 	size_t done;
+	vt_cache *cache;       /* results of unchanged files, or NULL */
 } job;
 
 /* ---- commands --------------------------------------------------------------------- */
@@ -145,7 +146,7 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 {
 	const vt_cmd *c = &j->cmds->data[i];
 
-	j->status[i] = vt_check_file(f, c, &j->o->run, &j->results[i]);
+	j->status[i] = vt_cache_check(j->cache, f, c, &j->o->run, &j->results[i]);
 	vt_filter_headers(&j->results[i], c->path, j->srcroot, j->header_filter);
 	vt_display_paths(&j->results[i], c->file);
 	if (!vt_suppress_headers(&j->results[i], c->file, j->o->run.show_suppressed))
@@ -179,6 +180,16 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* --cache-dir, or the build folder's; NULL when none (or it cannot be made: only slower). */
+static vt_cache *open_cache(const vt_options *o)
+{
+	char *dir = vt_cache_dir(o->cache_dir, o->build_path, o->no_cache || o->run.parse_only);
+	vt_cache *c = dir ? vt_cache_new(dir) : NULL;
+
+	free(dir);
+	return c;
+}
+
 /* Runs the workers; appends every file's findings to all, in the files' order. */
 static int analyze_all(const vt_options *o, vt_cmds *cmds, const char *srcroot,
 		       const regex_t *header_filter, vt_findings *all, size_t *failed)
@@ -190,6 +201,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, const char *srcroot,
 	pthread_t *threads = xcalloc((size_t)jobs + 1, sizeof *threads);
 	int worst = 0;
 
+	j.cache = open_cache(o);
 	j.results = xcalloc(cmds->len + 1, sizeof *j.results);
 	j.status = xcalloc(cmds->len + 1, sizeof *j.status);
 	atomic_init(&j.next, 0);
@@ -209,6 +221,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, const char *srcroot,
 	free(j.results);
 	free(j.status);
 	free(threads);
+	vt_cache_free(j.cache);
 	return worst;
 }
 
@@ -372,12 +385,16 @@ int main(int argc, char **argv)
 	int status, worst;
 	char *srcroot;
 
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return vt_merge_main(argc - 1, argv + 1);
 	vt_parse_args(&o, argc, argv);
 	if (o.lsp)
 		return serve(&o);
 	cs.fallback = vt_config_default();
 	status = prepare(&o, &cs, &cmds, &all, &failed);
 	srcroot = source_root(&o, &cmds);
+	if (o.shard_n)
+		vt_shard_select(&cmds, srcroot, o.shard_k, o.shard_n);
 	worst = analyze(&o, &cmds, srcroot, &all, &failed);
 	status = finish(&o, &cmds, srcroot, &all, worst > status ? worst : status, failed);
 	free(srcroot);

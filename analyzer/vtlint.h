@@ -489,6 +489,7 @@ typedef struct vt_unit_opts {
 	FILE *dump_cfg;          /* when set, each function's CFG is printed there */
 	bool parse_only;         /* benchmarks: parse and report errors, analyse nothing */
 	bool headers;            /* also report in functions defined in (non-system) headers */
+	vt_strings *includes;    /* when set: every file the unit included, appended */
 } vt_unit_opts;
 
 struct vt_frontend;
@@ -524,6 +525,7 @@ typedef struct vt_run_opts {
 	bool parse_only;                    /* benchmarks: parse and report errors only */
 	bool headers;                       /* also findings in headers' functions (the caller filters) */
 	FILE *dump_cfg;                     /* --dump-cfg: each function's CFG there */
+	vt_strings *includes;               /* when set: every file the unit read (cache.c) */
 } vt_run_opts;
 
 /* 0, or 2 when the file could not be analysed or its NOLINT comments are unmatched. */

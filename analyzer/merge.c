@@ -1,0 +1,289 @@
+/*
+ * merge.c: `vtlint merge REPORT... [-o FILE] [--format json|sarif]` joins the
+ * reports of a CI matrix's shards (--shard K/N) into one: one SARIF run with
+ * every rule once, or one JSON report.  Findings are ordered by file, then
+ * as each shard ordered them (by place), and a finding several shards
+ * reported (one in a header they share) is kept once.  That is the order of
+ * an unsharded run whose files are in path order (a folder, `--all` over a
+ * sorted database); the database's own order is not in the reports.
+ */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct report {
+	const char *path;
+	cJSON *root;
+	bool sarif;
+} report;
+
+static _Noreturn void bad(const char *path, const char *what)
+{
+	fprintf(stderr, "vtlint merge: %s: %s\n", path, what);
+	exit(2);
+}
+
+static report load(const char *path)
+{
+	size_t len;
+	char *text = vt_read_file(path, &len);
+	report r = { .path = path };
+	cJSON *runs;
+
+	if (!text)
+		bad(path, "cannot read the report");
+	r.root = cJSON_ParseWithLength(text, len);
+	free(text);
+	if (!r.root)
+		bad(path, "not JSON");
+	runs = cJSON_GetObjectItemCaseSensitive(r.root, "runs");
+	r.sarif = cJSON_IsArray(runs);
+	if (r.sarif && cJSON_GetArraySize(runs) != 1)
+		bad(path, "a SARIF report of vtlint has one run");
+	if (!r.sarif && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r.root, "diagnostics")))
+		bad(path, "neither a vtlint JSON report nor SARIF");
+	return r;
+}
+
+static cJSON *run_of(const report *r)
+{
+	return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->root, "runs"), 0);
+}
+
+static cJSON *path_get(cJSON *o, const char *const *keys)
+{
+	for (; *keys && o; keys++)
+		o = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, atoi(*keys))
+				     : cJSON_GetObjectItemCaseSensitive(o, *keys);
+	return o;
+}
+
+/* What orders findings: file, then place (shards agree on everything else). */
+typedef struct entry {
+	cJSON *item;
+	const char *file;
+	size_t seq;
+} entry;
+
+static const char *const sarif_uri[] = { "locations", "0", "physicalLocation",
+					 "artifactLocation", "uri", NULL };
+static const char *const json_file[] = { "file", NULL };
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const entry *a = pa, *b = pb;
+	int c = strcmp(a->file, b->file);
+
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Moves every report's array at key into out: sorted by file, each item once. */
+static void join(report *rs, int n, const char *const *arr_path, const char *const *file_key,
+		 cJSON *out)
+{
+	VEC(entry) all = { 0 };
+
+	for (int i = 0; i < n; i++) {
+		cJSON *arr = path_get(rs[i].sarif ? run_of(&rs[i]) : rs[i].root, arr_path), *it;
+
+		while (cJSON_IsArray(arr) && (it = cJSON_DetachItemFromArray(arr, 0))) {
+			cJSON *f = path_get(it, file_key);
+			entry e = { .item = it, .seq = all.len,
+				    .file = cJSON_IsString(f) ? f->valuestring : "" };
+
+			vec_push(&all, e);
+		}
+	}
+	if (all.len > 1)
+		qsort(all.data, all.len, sizeof *all.data, entry_cmp);
+	for (size_t i = 0; i < all.len; i++) {
+		bool dup = false;
+
+		for (size_t k = i; k-- > 0 && !dup && !strcmp(all.data[k].file, all.data[i].file);)
+			dup = all.data[k].item && cJSON_Compare(all.data[k].item, all.data[i].item, 1);
+		if (dup) {
+			cJSON_Delete(all.data[i].item);
+			all.data[i].item = NULL;
+		} else {
+			cJSON_AddItemToArray(out, all.data[i].item);
+		}
+	}
+	free(all.data);
+}
+
+static const char *const driver_rules[] = { "tool", "driver", "rules", NULL };
+
+static int rule_index(cJSON *rules, const char *id)
+{
+	int i = 0;
+	cJSON *r;
+
+	cJSON_ArrayForEach(r, rules) {
+		cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
+
+		if (cJSON_IsString(rid) && !strcmp(rid->valuestring, id))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+/* Rules once, in the first report's order; other reports' results point into that list. */
+static void unite_rules(report *rs, int n)
+{
+	cJSON *rules = path_get(run_of(&rs[0]), driver_rules);
+
+	for (int i = 1; i < n; i++) {
+		cJSON *mine = path_get(run_of(&rs[i]), driver_rules), *res;
+
+		cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(run_of(&rs[i]), "results")) {
+			cJSON *id = cJSON_GetObjectItemCaseSensitive(res, "ruleId");
+			int k;
+
+			if (!cJSON_IsString(id))
+				bad(rs[i].path, "a result without ruleId");
+			k = rule_index(rules, id->valuestring);
+			if (k < 0) {
+				int m = rule_index(mine, id->valuestring);
+
+				if (m < 0)
+					bad(rs[i].path, "a result whose rule is not in tool.driver.rules");
+				cJSON_AddItemToArray(rules, cJSON_Duplicate(cJSON_GetArrayItem(mine, m), 1));
+				k = cJSON_GetArraySize(rules) - 1;
+			}
+			cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(res, "ruleIndex"), k);
+		}
+	}
+}
+
+static const char *const invocation[] = { "invocations", "0", NULL };
+static const char *const notifications[] = { "invocations", "0", "toolExecutionNotifications",
+					     NULL };
+static const char *const note_uri[] = { "locations", "0", "physicalLocation",
+					"artifactLocation", "uri", NULL };
+
+/* One invocation: successful when every shard's was, with every shard's notifications. */
+static void unite_invocations(report *rs, int n)
+{
+	cJSON *inv = path_get(run_of(&rs[0]), invocation);
+	cJSON *notes = cJSON_CreateArray();
+	bool ok = true;
+
+	if (!cJSON_IsObject(inv))
+		bad(rs[0].path, "no invocation");
+	for (int i = 0; i < n; i++) {
+		cJSON *s = path_get(path_get(run_of(&rs[i]), invocation), (const char *const[]){
+						    "executionSuccessful", NULL });
+
+		ok &= cJSON_IsTrue(s);
+	}
+	join(rs, n, notifications, note_uri, notes);
+	cJSON_ReplaceItemInObjectCaseSensitive(inv, "executionSuccessful", cJSON_CreateBool(ok));
+	cJSON_ReplaceItemInObjectCaseSensitive(inv, "toolExecutionNotifications", notes);
+}
+
+static void same_key(report *rs, int n, cJSON *(*where)(const report *), const char *key)
+{
+	cJSON *first = cJSON_GetObjectItemCaseSensitive(where(&rs[0]), key);
+
+	for (int i = 1; i < n; i++)
+		if (!cJSON_Compare(first, cJSON_GetObjectItemCaseSensitive(where(&rs[i]), key), 1))
+			bad(rs[i].path, "made by another vtlint or with another source root than the first report");
+}
+
+static cJSON *root_of(const report *r)
+{
+	return r->root;
+}
+
+static cJSON *merge_sarif(report *rs, int n)
+{
+	static const char *const results[] = { "results", NULL };
+	cJSON *run = run_of(&rs[0]), *out = cJSON_CreateArray();
+
+	same_key(rs, n, run_of, "originalUriBaseIds");
+	unite_rules(rs, n);
+	unite_invocations(rs, n);
+	join(rs, n, results, sarif_uri, out);
+	cJSON_ReplaceItemInObjectCaseSensitive(run, "results", out);
+	return rs[0].root;
+}
+
+static cJSON *merge_json(report *rs, int n)
+{
+	static const char *const diags[] = { "diagnostics", NULL }, *const errs[] = { "errors", NULL };
+	static const char *const limits[] = { "limits", NULL };
+	cJSON *d = cJSON_CreateArray(), *e = cJSON_CreateArray(), *l = cJSON_CreateArray();
+
+	same_key(rs, n, root_of, "srcroot");
+	same_key(rs, n, root_of, "tool");
+	join(rs, n, diags, json_file, d);
+	join(rs, n, errs, json_file, e);
+	cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "diagnostics", d);
+	cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "errors", e);
+	join(rs, n, limits, json_file, l);
+	if (cJSON_HasObjectItem(rs[0].root, "limits"))
+		cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "limits", l);
+	else
+		cJSON_Delete(l);
+	return rs[0].root;
+}
+
+static int write_out(const char *output, cJSON *root)
+{
+	char *text = cJSON_Print(root);
+	FILE *out = output ? fopen(output, "w") : stdout;
+	int r;
+
+	if (!out) {
+		fprintf(stderr, "vtlint merge: cannot write %s\n", output);
+		cJSON_free(text);
+		return 2;
+	}
+	r = vt_write_report(out, text);
+	r |= out == stdout ? fflush(out) : fclose(out);
+	cJSON_free(text);
+	if (r)
+		fprintf(stderr, "vtlint merge: cannot write the report\n");
+	return r ? 2 : 0;
+}
+
+static _Noreturn void merge_usage(const char *why)
+{
+	fprintf(stderr, "vtlint merge: %s\nusage: vtlint merge REPORT... [-o FILE] "
+			"[--format json|sarif]\n", why);
+	exit(2);
+}
+
+/* argv[0] is "merge".  0, or 2 when a report is unreadable or the reports do not fit. */
+int vt_merge_main(int argc, char **argv)
+{
+	const char *output = NULL, *format = NULL;
+	report *rs = xcalloc((size_t)argc + 1, sizeof *rs);
+	int n = 0, status;
+
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc)
+			output = argv[++i];
+		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			merge_usage("unknown option or missing value");
+		else
+			rs[n++] = load(argv[i]);
+	}
+	if (!n)
+		merge_usage("no reports");
+	if (format && strcmp(format, "json") && strcmp(format, "sarif"))
+		merge_usage("the format is json or sarif");
+	for (int i = 0; i < n; i++)
+		if (rs[i].sarif != rs[0].sarif || (format && rs[i].sarif != !strcmp(format, "sarif")))
+			bad(rs[i].path, "reports of one format only (merge does not convert)");
+	status = write_out(output, rs[0].sarif ? merge_sarif(rs, n) : merge_json(rs, n));
+	for (int i = 0; i < n; i++)
+		cJSON_Delete(rs[i].root);
+	free(rs);
+	return status;
+}
