@@ -24,14 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define VT__ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(VT__ASAN)
-#define VT__ASAN 1
-#endif
 #ifdef VT__ASAN
 /* ASan's allocator interface (libasan exports it; gcc ships no header). */
 int __sanitizer_get_ownership(const volatile void *p);

@@ -16,6 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Built under AddressSanitizer (clang or gcc): fiber switches and heap scans tell it. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VT__ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(VT__ASAN)
+#define VT__ASAN 1
+#endif
+
 #define VT__HIDDEN __attribute__((visibility("hidden")))
 #define VT__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define VT__CONTAINER(p, type, member) \
