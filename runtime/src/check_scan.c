@@ -30,13 +30,6 @@ int __sanitizer_get_ownership(const volatile void *p);
 size_t __sanitizer_get_allocated_size(const volatile void *p);
 #endif
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define VT__VALGRIND 1
-#endif
-#endif
-
 #define NO_ASAN __attribute__((no_sanitize("address")))
 #define WINDOW 4096u     /* bytes read from a heap pointer under valgrind */
 

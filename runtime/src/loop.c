@@ -28,13 +28,6 @@
 #define ASAN_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define VT__VALGRIND 1
-#endif
-#endif
-
 #ifdef VT__ASAN
 #define STACK_SIZE (1024u * 1024u)   /* ASan frames are much larger */
 #else

@@ -26,6 +26,14 @@
 #define VT__ASAN 1
 #endif
 
+/* valgrind's client requests, when its header is installed (stacks, heap scans). */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define VT__VALGRIND 1
+#endif
+#endif
+
 #define VT__HIDDEN __attribute__((visibility("hidden")))
 #define VT__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define VT__CONTAINER(p, type, member) \
