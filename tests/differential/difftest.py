@@ -34,7 +34,7 @@ import gen  # noqa: E402
 
 RT = re.compile(r"^vtask: misuse (VT\d{3}) at (.*):(\d+):")
 SEEN = re.compile(r"^difftest: store at (\d+)$")
-DYN_RULES = ("VT001", "VT002", "VT003", "VT005")
+DYN_RULES = ("VT001", "VT002", "VT003", "VT005", "VT006", "VT007")
 
 
 class Tools:
@@ -109,7 +109,7 @@ def compare(meta, static, dynamic):
         g = {int(k): v for k, v in um["groups"].items()}
 
         def place(rule, line):
-            return g.get(line, line) if rule in ("VT002", "VT005", "VT001") else line
+            return g.get(line, line) if rule in ("VT002", "VT005", "VT001", "VT007") else line
 
         def mine(rs):
             return {(norm(r), place(r, ln)) for r, ln in rs if lo <= ln <= hi}
@@ -433,6 +433,18 @@ def selftest(t):
     return 1 if fails or not static or not dyn else 0
 
 
+def seed_list(text):
+    """`1,2,7`, `1-20` or both: the seeds in order."""
+    out = []
+    for part in filter(None, text.replace(" ", ",").split(",")):
+        lo, dash, hi = part.partition("-")
+        if dash and lo.isdigit() and hi.isdigit():
+            out += [str(k) for k in range(int(lo), int(hi) + 1)]
+        else:
+            out.append(part)
+    return out
+
+
 def common(ap):
     ap.add_argument("--build", default="build")
     ap.add_argument("--vtlint")
@@ -450,7 +462,7 @@ def main():
     for name in ("batch", "fuzz"):
         p = sub.add_parser(name)
         common(p)
-        p.add_argument("--seeds", default="1", type=lambda s: s.replace(" ", ",").split(","))
+        p.add_argument("--seeds", default="1", type=seed_list, help="seeds: 1,2,7 or 1-20")
         p.add_argument("-n", type=int, default=100, help="programs per seed")
         p.add_argument("--size", type=int, default=25, help="statements per program")
         p.add_argument("--per-file", type=int, default=20)

@@ -43,6 +43,10 @@ FLAGS = {
     "retconst": True,    # a helper's return constant guarding a consumption
     "recursion": True,   # a recursive helper that only inspects its parameter
     "orfacts": True,     # a test of b && b' whose false side is needed later
+    "producer": True,    # vt_source producers (VT006) and vt_task * references (VT007)
+    # Sub-flags of producer, off: constructs on which vtlint and the runtime
+    # part ways (the programs are in the report; README.md says why).
+    "srcmember": False,  # the source as a member of a local struct (&ps.s)
 }
 
 PRELUDE = r"""#include <vtask.h>
@@ -66,10 +70,14 @@ static void hfire(void)
 	for (int i = 0; i < g_nh; i++) {
 		vt_task_complete(g_h[i], NULL);
 		vt_task_release(g_h[i]);
+		/* A stale pointer in a global would hide a leaked task that
+		   reuses the memory from VT007's reachability scan. */
+		g_h[i] = NULL;
 	}
 	g_nh = 0;
 }
 struct box { vtask t; int n; };
+struct psrc { int n; vt_source s; };
 /* A planted store ran: VT004 is static only, so this is how the oracle
    knows which planted stores are on a path (dead code draws no finding). */
 static inline void seen(int line)
@@ -115,6 +123,7 @@ class Unit:
         self.budget = size
         self.vars = []
         self.nvar = 0
+        self.punions = []        # (line, line): one VT007 place (one task's references)
 
     # ---- emission ----
     def emit(self, depth, text):
@@ -234,6 +243,9 @@ class Unit:
     # ---- statements ----
     def stmt(self, depth, loop, in_loop, in_switch):
         self.budget -= 1
+        if self.flags["producer"] and self.r.random() < 0.12:
+            Producer(self).block(depth)
+            return
         r = self.r.random()
         v = self.pick()
         if v and v.ptr and r >= 0.22:
@@ -503,6 +515,8 @@ class Unit:
             self.calls[k] = [c + off for c in self.calls[k]]
         self.stores = [x + off for x in self.stores]
         self.handoffs = [x + off for x in self.handoffs]
+        for a, b in self.punions:
+            self.groups.union(a + off, b + off)
         self.calls["waiter"] = self.handoffs
         self.emit(0, f"static void {self.p('run')}(void *a)")
         self.emit(0, "{")
@@ -517,6 +531,175 @@ class Unit:
                 self.groups.union(a, x)
             for c in self.calls.get(name, []):
                 self.groups.union(a, c)
+
+GUARD = ("if (vtask_is_completed({0})) (void)vtask_get_result({0}, NULL); "
+         "else vt_task_release(vtask_as_task({0}));")
+
+
+class Producer:
+    """One block of producer-side code (`producer` flag): a pooled
+    vt_source (VT006) or vt_task * references (VT007).  Its locals live in
+    the block, so that a loop's second iteration starts as the first did.
+    What the generator keeps from both sides' differences:
+    - a source vtask is never awaited (it may be pending: the fiber would
+      block) and never get_result'ed unguarded;
+    - a vtask made with a token read before a reset that may have run is
+      consumed on every path (the runtime refuses it and exempts it from
+      VT005), and no reset runs while one may be outstanding (the runtime
+      only counts the current version's vtasks at a reset);
+    - a reference is used only while it is held on every path, a task is
+      completed at most once and awaited only when complete, so no run
+      touches freed memory;
+    - all references to one task are one VT007 place: the runtime blames a
+      leak on the most recent place that made a reference to the task."""
+
+    def __init__(self, u):
+        self.u, self.r = u, u.r
+
+    def name(self, p):
+        n = f"{p}{self.u.nvar}"
+        self.u.nvar += 1
+        return n
+
+    def maybe(self, text):
+        """text (a statement) on every path, or on an input's paths only."""
+        if self.r.random() < 0.5:
+            return text, True
+        return f"if ({self.u.cond()}) {{ {text} }}", False
+
+    def block(self, depth):
+        self.d = depth + 1
+        self.u.emit(depth, "{")
+        if self.r.random() < 0.5:
+            self.source()
+        else:
+            self.refs()
+        self.u.emit(depth, "}")
+
+    # ---- vt_source ----
+    def source(self):
+        u, r, d = self.u, self.r, self.d
+        if not u.flags["srcmember"] or r.random() < 0.6:
+            sn = self.name("s")
+            u.emit(d, f"vt_source {sn}; vt_source_init(&{sn}, NULL, NULL);")
+            S = f"&{sn}"
+        else:
+            sn = self.name("ps")
+            u.emit(d, f"struct psrc {sn} = {{ .n = 1 }}; vt_source_init(&{sn}.s, NULL, NULL);")
+            S = f"&{sn}.s"
+        resets = 0            # resets emitted (any of them may have run)
+        tokens = []           # (name, resets when read)
+        out = []              # [name, safe, must]: vtasks maybe unconsumed
+        for _ in range(r.randrange(2, 8)):
+            x = r.random()
+            if x < 0.22:
+                t = self.name("t")
+                if tokens and r.random() < 0.5:
+                    k, at = r.choice(tokens)
+                    fresh = at == resets
+                    u.emit(d, f"vtask {t} = vtask_from_source({S}, {k});")
+                else:
+                    fresh = True
+                    u.emit(d, f"vtask {t} = vtask_from_source({S}, vt_source_token({S}));")
+                out.append([t, fresh, not fresh])
+            elif x < 0.34:
+                k = self.name("k")
+                u.emit(d, f"uint16_t {k} = vt_source_token({S});")
+                tokens.append((k, resets))
+            elif x < 0.6:
+                op = (f"vt_source_set_result({S}, (void *){r.randrange(1, 9)});"
+                      if r.random() < 0.75 else f"vt_source_set_error({S}, {r.randrange(1, 30)});")
+                u.emit(d, self.maybe(op)[0])
+            elif x < 0.78:
+                if all(o[1] for o in out):
+                    u.emit(d, self.maybe(f"vt_source_reset({S});")[0])
+                    resets += 1
+                    for o in out:
+                        o[1] = False
+            elif out:
+                o = r.choice(out)
+                text, every = self.maybe(GUARD.format(o[0]))
+                if o[2] and not every:
+                    text, every = GUARD.format(o[0]), True
+                u.emit(d, text)
+                out.remove(o)
+        for t, _, must in out:
+            if must or r.random() < 0.7:
+                u.emit(d, GUARD.format(t))
+
+    # ---- vt_task * ----
+    def make(self, rn, decl):
+        """A new task: (text, completed, pending-new)."""
+        r = self.r
+        t = "vt_task *" if decl else ""
+        x = r.random()
+        if x < 0.45:
+            return f"{t}{rn} = vt_task_new();", False
+        if x < 0.7:
+            return f"{t}{rn} = vt_task_from_result((void *){r.randrange(1, 9)});", True
+        if x < 0.8:
+            return f"{t}{rn} = vt_task_from_error({r.randrange(1, 30)});", True
+        return f"{t}{rn} = vtask_as_task(vtask_from_result((void *){r.randrange(1, 9)}));", True
+
+    def refs(self):
+        u, r, d = self.u, self.r, self.d
+        tasks = []            # per task: {"done": bool, "new": bool, "line": int}
+        refs = []             # [name, task, live]
+        for _ in range(r.randrange(1, 3)):
+            rn = self.name("r")
+            text, done = self.make(rn, True)
+            tk = {"done": done, "new": not done, "line": u.emit(d, text)}
+            tasks.append(tk)
+            refs.append([rn, tk, True])
+        for _ in range(r.randrange(1, 7)):
+            live = [x for x in refs if x[2]]
+            x = r.random()
+            if x < 0.15 and live:
+                src = r.choice(live)
+                rn = self.name("r")
+                ln = u.emit(d, f"vt_task *{rn} = vt_task_retain({src[0]});")
+                u.punions.append((src[1]["line"], ln))
+                refs.append([rn, src[1], True])
+            elif x < 0.3:
+                cands = [x for x in live if x[1]["new"]]
+                if cands:
+                    c = r.choice(cands)
+                    text, every = self.maybe(f"vt_task_complete({c[0]}, NULL);")
+                    u.emit(d, text)
+                    c[1]["new"], c[1]["done"] = False, every
+            elif x < 0.4 and live:
+                c = r.choice(live)
+                if c[1]["done"]:
+                    u.emit(d, f"(void)vt_task_await({c[0]}, NULL);")
+                else:
+                    u.emit(d, f"(void)vt_task_is_completed({c[0]});")
+            elif x < 0.6 and live:
+                c = r.choice(live)
+                u.emit(d, self.maybe(f"vt_task_release({c[0]});")[0])
+                c[2] = False
+            elif x < 0.7 and live:
+                c = r.choice(live)
+                w = self.name("w")
+                u.emit(d, f"{{ vtask {w} = vtask_from_task({c[0]}); {GUARD.format(w)} }}")
+                c[2] = False
+                c[1]["new"] = False      # the vtask's consumer may hold the last reference
+            elif x < 0.8 and live:
+                # Overwritten: the old reference is lost here.
+                c = r.choice(live)
+                text, done = self.make(c[0], False)
+                tk = {"done": done, "new": not done, "line": u.emit(d, text)}
+                tasks.append(tk)
+                c[1] = tk
+            else:
+                k = r.randrange(1, 9)
+                form = r.choice(["(void)vtask_as_task(vtask_from_result((void *){}));",
+                                 "vtask_as_task(vtask_from_result((void *){}));",
+                                 "vt_task_release(vtask_as_task(vtask_from_result((void *){})));"])
+                u.emit(d, form.format(k))
+        for c in refs:
+            if c[2] and r.random() < 0.7:
+                u.emit(d, f"vt_task_release({c[0]});")
+
 
 
 def program(seed, units, size, flags):
@@ -558,6 +741,7 @@ def main_text(units):
         "\t\t\tvt_spawn(g_loop, runs[u], in);",
         "\t\t\tvt_loop_run(g_loop);",
         "\t\t\tvt_loop_free(g_loop);",
+        "\t\t\tg_loop = NULL;  /* no dangling pointer for the VT007 scan */",
         "\t\t}",
         "\treturn 0;",
         "}",
