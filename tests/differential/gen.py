@@ -47,6 +47,7 @@ FLAGS = {
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
+    "stale": False,      # a stale-token or old-version vtask left unconsumed or outstanding at a reset
 }
 
 PRELUDE = r"""#include <vtask.h>
@@ -601,7 +602,8 @@ class Producer:
                 else:
                     fresh = True
                     u.emit(d, f"vtask {t} = vtask_from_source({S}, vt_source_token({S}));")
-                out.append([t, fresh, not fresh])
+                stale = u.flags["stale"]
+                out.append([t, fresh or stale, not (fresh or stale)])
             elif x < 0.34:
                 k = self.name("k")
                 u.emit(d, f"uint16_t {k} = vt_source_token({S});")
@@ -615,7 +617,7 @@ class Producer:
                     u.emit(d, self.maybe(f"vt_source_reset({S});")[0])
                     resets += 1
                     for o in out:
-                        o[1] = False
+                        o[1] = u.flags["stale"]
             elif out:
                 o = r.choice(out)
                 text, every = self.maybe(GUARD.format(o[0]))
