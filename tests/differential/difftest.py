@@ -157,6 +157,17 @@ def job(args):
     t, seed, units, size = args
     with tempfile.TemporaryDirectory(prefix="difft") as w:
         diffs, err = check_file(t, seed, units, size, w)
+        for u in [u for u, d in diffs.items() if len(units) > 1 and any(
+                x[:2] == ("vtlint", "VT007") for x in d)]:
+            # The runtime's VT007 scan is conservative: a stale word in
+            # the heap of a long run (many units, 64 inputs each) that
+            # equals a leaked task's address hides the leak.  A unit alone
+            # has a small heap: its own run is the one that counts.
+            alone, err1 = check_file(t, seed, [u], size, w)
+            diffs.pop(u)
+            if alone.get(u):
+                diffs[u] = alone[u]
+            err = err or err1
     return seed, units, diffs, err
 
 

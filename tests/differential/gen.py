@@ -590,7 +590,7 @@ class Producer:
             S = f"&{sn}.s"
         resets = 0            # resets emitted (any of them may have run)
         tokens = []           # (name, resets when read)
-        out = []              # [name, safe, must]: vtasks maybe unconsumed
+        out = []              # [name, safe, must, used]: vtasks maybe unconsumed
         for _ in range(r.randrange(2, 8)):
             x = r.random()
             if x < 0.22:
@@ -603,7 +603,7 @@ class Producer:
                     fresh = True
                     u.emit(d, f"vtask {t} = vtask_from_source({S}, vt_source_token({S}));")
                 stale = u.flags["stale"]
-                out.append([t, fresh or stale, not (fresh or stale)])
+                out.append([t, fresh or stale, not (fresh or stale), False])
             elif x < 0.34:
                 k = self.name("k")
                 u.emit(d, f"uint16_t {k} = vt_source_token({S});")
@@ -618,15 +618,18 @@ class Producer:
                     resets += 1
                     for o in out:
                         o[1] = u.flags["stale"]
-            elif out:
-                o = r.choice(out)
+            elif [o for o in out if not o[3]]:
+                o = r.choice([o for o in out if not o[3]])
                 text, every = self.maybe(GUARD.format(o[0]))
                 if o[2] and not every:
                     text, every = GUARD.format(o[0]), True
                 u.emit(d, text)
-                out.remove(o)
-        for t, _, must in out:
-            if must or r.random() < 0.7:
+                # Consumed on some paths only: still outstanding on others.
+                o[3] = True
+                if every:
+                    out.remove(o)
+        for t, _, must, used in out:
+            if not used and (must or r.random() < 0.7):
                 u.emit(d, GUARD.format(t))
 
     # ---- vt_task * ----
