@@ -250,7 +250,10 @@ class Unit:
         r = self.r.random()
         v = self.pick()
         if v and v.ptr and r >= 0.22:
-            if r < 0.3:
+            # Not inside a loop: a pointer re-pointed there can name, on a
+            # third iteration (a path for vtlint, never a run), an operation
+            # that the second consumed.
+            if r < 0.3 and loop == 0:
                 self.repoint(v, depth)
                 return
             v = self.pick(lambda x: not x.ptr)
