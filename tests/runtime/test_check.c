@@ -423,28 +423,23 @@ END_TEST
 START_TEST(test_child_vt007_none) { expect_exit("clean007", "1", 0); }
 END_TEST
 
-START_TEST(test_child_vt007_unchecked)
+/* Checked mode off: the child exits with code and reports nothing. */
+static void expect_silent(const char *mode, int code)
 {
 	struct child c;
 
-	run_child("vt007", "0", &c);
-	ck_assert(WIFEXITED(c.status));
-	ck_assert_int_eq(WEXITSTATUS(c.status), 0);
+	run_child(mode, "0", &c);
+	ck_assert_msg(WIFEXITED(c.status), "%s: not exited", mode);
+	ck_assert_int_eq(WEXITSTATUS(c.status), code);
 	ck_assert_str_eq(c.err, "");
 }
+
+START_TEST(test_child_vt007_unchecked) { expect_silent("vt007", 0); }
 END_TEST
 
-START_TEST(test_child_unchecked)
-{
-	struct child c;
-
-	run_child("vt001", "0", &c);
-	/* Without checked mode an immediate vtask cannot tell it was consumed:
-	 * the second await succeeds (the child exits 1 to say so), no report. */
-	ck_assert(WIFEXITED(c.status));
-	ck_assert_int_eq(WEXITSTATUS(c.status), 1);
-	ck_assert_str_eq(c.err, "");
-}
+/* Without checked mode an immediate vtask cannot tell it was consumed:
+ * the second await succeeds (the child exits 1 to say so), no report. */
+START_TEST(test_child_unchecked) { expect_silent("vt001", 1); }
 END_TEST
 
 START_TEST(test_child_abort)
