@@ -8,9 +8,12 @@
  * ccache's direct mode keeps one), and the file's findings as vt_check_file
  * gave them: a hit is a file whose text and includes are all unchanged, and
  * everything after vt_check_file runs as for a fresh result, so reports are
- * byte for byte those of a cold run.  Summaries come only from the unit
- * itself today, so its text and includes are all its callees' summaries
- * depend on.
+ * byte for byte those of a cold run.  An entry also holds the unit's
+ * exports and the lookups it made of other files' summaries (summaries.c):
+ * it answers only while the run's store answers those lookups the same,
+ * and a hit gives the store its exports without a parse.  The store a run
+ * ends with is kept beside the entries (summaries.json) as the next run's
+ * start, so that a warm run needs one round.
  *
  * Entries are written to a temporary file and renamed into place: a run
  * killed midway, or two runs at once, leave whole entries or none.  An entry
@@ -309,20 +312,38 @@ static bool deps_unchanged(vt_cache *c, const cJSON *deps)
 	return true;
 }
 
+/* The entry's exports and lookups, when the store still answers its lookups the same. */
+static bool sums_hold(const cJSON *o, const vt_run_opts *ro, vt_unit_sums *sums)
+{
+	if (!vt_unit_sums_from_json(cJSON_GetObjectItemCaseSensitive(o, "summaries"), sums))
+		return false;
+	return vt_lookups_hold(sums, ro->store);
+}
+
 /* The cached findings into out when the entry is whole and nothing changed. */
-static bool lookup(vt_cache *c, const char *entry, vt_findings *out)
+static bool lookup(vt_cache *c, const char *entry, const vt_run_opts *ro, vt_findings *out)
 {
 	size_t len;
 	char *text = vt_read_file(entry, &len);
 	cJSON *o = text ? cJSON_ParseWithLength(text, len) : NULL;
 	bool hit = o && deps_unchanged(c, cJSON_GetObjectItemCaseSensitive(o, "deps"));
 	vt_findings fs = { 0 };
+	vt_unit_sums sums = { 0 };
 
 	free(text);
+	if (hit && !sums_hold(o, ro, &sums))
+		hit = false; /* another file's summary it used changed */
 	if (hit && !json_findings(cJSON_GetObjectItemCaseSensitive(o, "result"), &fs))
 		hit = false; /* a corrupt entry: analyse again, as if it were not there */
-	if (hit)
+	if (hit) {
 		vt_findings_move(out, &fs);
+		if (ro->sums) {
+			vt_unit_sums_free(ro->sums);
+			*ro->sums = sums;
+			memset(&sums, 0, sizeof sums);
+		}
+	}
+	vt_unit_sums_free(&sums);
 	vt_findings_free(&fs);
 	cJSON_Delete(o);
 	return hit;
@@ -351,7 +372,8 @@ static cJSON *deps_json(vt_cache *c, const char *main, const vt_strings *include
 }
 
 /* Written whole or not at all: a temporary file renamed over the entry. */
-static void store(vt_cache *c, const char *entry, cJSON *deps, const vt_findings *fs)
+static void store(vt_cache *c, const char *entry, cJSON *deps, const vt_findings *fs,
+		  const vt_unit_sums *sums)
 {
 	static atomic_ulong serial;
 	cJSON *o = cJSON_CreateObject();
@@ -362,6 +384,7 @@ static void store(vt_cache *c, const char *entry, cJSON *deps, const vt_findings
 
 	cJSON_AddItemToObject(o, "deps", deps);
 	cJSON_AddItemToObject(o, "result", findings_json(fs));
+	cJSON_AddItemToObject(o, "summaries", vt_unit_sums_json(sums));
 	text = cJSON_PrintUnformatted(o);
 	ok = f && fputs(text, f) >= 0;
 	ok = (f && fclose(f) == 0) && ok;
@@ -386,31 +409,60 @@ int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
 {
 	vt_run_opts mine = *o;
 	vt_strings inc = { 0 };
+	vt_unit_sums sums = { 0 };
 	char *entry;
 	int status;
 
 	if (!c || o->dump_cfg || o->parse_only)
 		return vt_check_file(f, cmd, o, out);
 	entry = entry_path(c, cmd, o);
-	if (lookup(c, entry, out)) {
+	if (lookup(c, entry, o, out)) {
 		count(c, true);
 		free(entry);
 		return 0;
 	}
 	mine.includes = &inc;
+	mine.sums = o->sums ? o->sums : &sums;
 	status = vt_check_file(f, cmd, &mine, out);
 	if (status == 0) { /* failures are analysed again: their message is the point */
 		cJSON *deps = deps_json(c, cmd->path, &inc);
 
 		if (deps)
-			store(c, entry, deps, out);
+			store(c, entry, deps, out, mine.sums);
 	}
+	vt_unit_sums_free(&sums);
 	count(c, false);
 	for (size_t i = 0; i < inc.len; i++)
 		free(inc.data[i]);
 	free(inc.data);
 	free(entry);
 	return status;
+}
+
+/* ---- the project's store: where the next run starts ----------------------------------- */
+
+static char *store_path(const vt_cache *c)
+{
+	return xasprintf("%s/summaries.json", c->dir);
+}
+
+/* A store that is missing or unusable only costs rounds: the run starts empty. */
+vt_store *vt_cache_load_store(const vt_cache *c)
+{
+	char *path = store_path(c), *why = NULL;
+	vt_store *s = vt_store_load(path, &why);
+
+	free(why);
+	free(path);
+	return s;
+}
+
+void vt_cache_save_store(const vt_cache *c, const vt_store *s)
+{
+	char *path = store_path(c);
+
+	vt_store_write(s, path); /* renamed into place: concurrent runs leave one whole store */
+	free(path);
 }
 
 /* --cache-dir, else .vtlint-cache in the build folder that -p names, else none. */

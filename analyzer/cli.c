@@ -51,6 +51,10 @@ static const char usage_text[] =
 	"  --cache-dir DIR        keep results of unchanged files in DIR (default with -p:\n"
 	"                         .vtlint-cache in the build folder)\n"
 	"  --no-cache             analyse every file, keep nothing\n"
+	"  --summaries-only       write the summaries of the project's functions as JSON\n"
+	"                         (to -o FILE or stdout) instead of a report\n"
+	"  --summaries FILE       other files' functions as FILE (--summaries-only) says:\n"
+	"                         only the files named are analysed (CI shards)\n"
 	"  --list-rules           list the rules\n"
 	"  --explain ID           what a rule finds, why it matters, how to fix it\n"
 	"  --version, --help      what they say\n"
@@ -204,6 +208,12 @@ static bool scale_option(vt_options *o, int argc, char **argv, int *i)
 	}
 	if (!strcmp(argv[*i], "--no-cache"))
 		return o->no_cache = true;
+	if (!strcmp(argv[*i], "--summaries-only"))
+		return o->summaries_only = true;
+	if ((v = valued("--summaries", argc, argv, i))) {
+		o->summaries = v;
+		return true;
+	}
 	return false;
 }
 
@@ -278,6 +288,8 @@ void vt_parse_args(vt_options *o, int argc, char **argv)
 		usage_error("%s", "no input files (name some, or --all with a compilation database)");
 	if (o->files.len && o->all)
 		usage_error("%s", "--all takes no files");
+	if (o->summaries_only && o->summaries)
+		usage_error("%s", "--summaries-only makes the file --summaries reads: not both");
 }
 
 static void free_strings(void *data, size_t n)

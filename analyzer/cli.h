@@ -29,6 +29,9 @@ typedef struct vt_options {
 	int shard_k, shard_n;        /* --shard K/N: this job's files; 0: every file */
 	const char *cache_dir;       /* --cache-dir DIR */
 	bool no_cache;               /* --no-cache */
+	/* summaries across files (summaries.c) */
+	bool summaries_only;         /* --summaries-only: write the store, no report */
+	const char *summaries;       /* --summaries FILE: the whole project's store */
 } vt_options;
 
 void vt_parse_args(vt_options *o, int argc, char **argv);
@@ -49,6 +52,9 @@ vt_cache *vt_cache_new(const char *dir); /* NULL (said on stderr) when it cannot
 void vt_cache_free(vt_cache *c);
 int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
 		   const vt_run_opts *o, vt_findings *out);
+/* The store the last run over this cache ended with (NULL: none, or unusable), and saving it. */
+vt_store *vt_cache_load_store(const vt_cache *c);
+void vt_cache_save_store(const vt_cache *c, const vt_store *s);
 void vt_cache_counts(const vt_cache *c, unsigned long *hits, unsigned long *misses);
 char *vt_cache_dir(const char *cache_dir, const char *build_path, bool no_cache);
 

@@ -42,6 +42,7 @@ typedef struct unit {
 	VEC(fn_rec) fns;
 	VEC(file_name) names;
 	VEC(size_t) done;   /* functions in the order their analysis finished */
+	vt_unit_sums sums;  /* what the unit exports and what it looked up in opts->store */
 } unit;
 
 struct vt_frontend *vt_frontend_new(void)
@@ -189,13 +190,48 @@ static void analyze_fn(unit *u, size_t i)
 	vec_push(&u->done, i);
 }
 
+/* A vtask, a vtask * or a vt_task * among its parameters: a summary can say something. */
+static bool takes_vtasks(CXCursor fn)
+{
+	int n = clang_Cursor_getNumArguments(fn);
+
+	for (int i = 0; i < n; i++) {
+		CXType t = clang_getCursorType(clang_Cursor_getArgument(fn, i));
+
+		if (vt_is_vtask_type(t) || vt_is_vtask_ptr_type(t) || vt_is_task_ptr_type(t))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A function defined in no header or file of this unit: another file of the
+ * project may define it (the store), else it is unseen code.  The answer is
+ * recorded: when the store changes it, the unit is analysed again.
+ */
+static vt_summary *store_summary(unit *u, CXCursor callee)
+{
+	const vt_summary *sum;
+	CXString usr;
+
+	if (!u->opts->store || !takes_vtasks(callee))
+		return NULL; /* only such functions are exported */
+	usr = clang_getCursorUSR(callee);
+	sum = vt_store_get(u->opts->store, clang_getCString(usr));
+	vt_unit_add_lookup(&u->sums, clang_getCString(usr), sum);
+	clang_disposeString(usr);
+	return (vt_summary *)sum; /* the store outlives the unit and is not changed meanwhile */
+}
+
 static vt_summary *env_summary(vt_lower_env *env, CXCursor callee)
 {
 	unit *u = (unit *)env;
 	CXCursor def = clang_getCursorDefinition(callee);
 	fn_rec *rec;
 
-	if (clang_Cursor_isNull(def) || !(rec = find_fn(u, def)))
+	if (clang_Cursor_isNull(def))
+		return store_summary(u, callee);
+	if (!(rec = find_fn(u, def)))
 		return NULL;
 	if (rec->state == FN_BUSY) { /* recursion: the summary so far */
 		rec->guessed = true;
@@ -321,8 +357,27 @@ static bool readable(const char *path, const char *name, vt_findings *out)
 	return !bin;
 }
 
+/* The main file's functions other files can call, with their summaries. */
+static void export_fns(unit *u)
+{
+	for (size_t i = 0; i < u->fns.len; i++) {
+		fn_rec *r = &u->fns.data[i];
+		CXString usr;
+		vt_export x;
+
+		if (!r->in_main || r->state != FN_DONE ||
+		    clang_getCursorLinkage(r->def) != CXLinkage_External || !takes_vtasks(r->def))
+			continue;
+		usr = clang_getCursorUSR(r->def);
+		x = (vt_export){ xstrdup(clang_getCString(usr)), vt_summary_copy(&r->sum) };
+		clang_disposeString(usr);
+		vec_push(&u->sums.exports, x);
+	}
+}
+
 static void unit_free(unit *u)
 {
+	vt_unit_sums_free(&u->sums);
 	for (size_t i = 0; i < u->fns.len; i++)
 		vt_summary_free(&u->fns.data[i].sum);
 	for (size_t i = 0; i < u->names.len; i++)
@@ -363,6 +418,12 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		analyze_with_memo(&u, m, text, len);
 	else
 		analyze_main_fns(&u);
+	export_fns(&u);
+	if (o->sums) {
+		vt_unit_sums_free(o->sums);
+		*o->sums = u.sums;
+		memset(&u.sums, 0, sizeof u.sums);
+	}
 	unit_free(&u);
 	return status;
 }
@@ -450,6 +511,7 @@ typedef struct fn_memo {
 struct vt_memo {
 	uint64_t outside;    /* the text outside every main-file function */
 	VEC(fn_memo) fns;
+	vt_unit_sums seen;   /* the lookups in other files' summaries the findings rest on */
 };
 typedef vt_memo memo;
 
@@ -592,6 +654,21 @@ static void forget_analysis(unit *u, size_t first)
 	}
 }
 
+/*
+ * Another file's summary the last analysis used changed: no finding of it
+ * is kept.  Otherwise its lookups stand for the functions reused, whose
+ * calls are not lowered again.
+ */
+static void other_files(unit *u, memo *m)
+{
+	if (!vt_lookups_hold(&m->seen, u->opts->store)) {
+		memo_clear(m);
+		m->outside = 0;
+		return;
+	}
+	vt_unit_sums_copy(&u->sums, &(vt_unit_sums){ .lookups = m->seen.lookups });
+}
+
 static void analyze_with_memo(unit *u, memo *m, const char *text, size_t len)
 {
 	fn_key *keys = xcalloc(u->fns.len + 1, sizeof *keys);
@@ -599,6 +676,7 @@ static void analyze_with_memo(unit *u, memo *m, const char *text, size_t len)
 	size_t first = u->out->items.len;
 	uint64_t outside = keys_of(u, text, len, keys);
 
+	other_files(u, m);
 	if (outside && outside == m->outside && main_count(u) == m->fns.len)
 		reuse(u, m, keys, reused);
 	analyze_main_fns(u);
@@ -612,6 +690,8 @@ static void analyze_with_memo(unit *u, memo *m, const char *text, size_t len)
 			analyze_main_fns(u);
 		}
 	}
+	vt_unit_sums_free(&m->seen);
+	vt_unit_sums_copy(&m->seen, &(vt_unit_sums){ .lookups = u->sums.lookups });
 	if (outside)
 		remember(u, m, keys, first, outside);
 	else
@@ -632,6 +712,7 @@ void vt_memo_free(vt_memo *m)
 	if (!m)
 		return;
 	memo_clear(m);
+	vt_unit_sums_free(&m->seen);
 	free(m->fns.data);
 	free(m);
 }

@@ -21,13 +21,17 @@ static const enum vt_cmp mirror[] = { CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CM
 
 static bool cmp_of(enum CXBinaryOperatorKind b, enum vt_cmp *op);
 
-/* A call of a function defined in this unit: its summary may say what it returns. */
-static bool visible_call(CXCursor c)
+/* A call of a function defined in this unit or the project: its summary may say what it returns. */
+static bool visible_call(L *l, CXCursor c)
 {
+	CXCursor fn;
+
 	c = lw_strip_value(c);
-	return lw_kind(c) == CXCursor_CallExpr &&
-	       !clang_Cursor_isNull(clang_getCursorDefinition(clang_getCursorReferenced(c))) &&
-	       lw_is_scalar_type(clang_getCursorType(c));
+	if (lw_kind(c) != CXCursor_CallExpr || !lw_is_scalar_type(clang_getCursorType(c)))
+		return false;
+	fn = clang_getCursorReferenced(c);
+	return !clang_Cursor_isNull(clang_getCursorDefinition(fn)) ||
+	       (lw_kind(fn) == CXCursor_FunctionDecl && l->env->summary(l->env, fn));
 }
 
 /* `f(&v) OP K`: a test of f's result, held in a local of its own. */
@@ -39,9 +43,9 @@ static bool call_comparison(L *l, CXCursor c, int t, int f)
 	int side = -1, var;
 
 	if (v.len == 2 && cmp_of(clang_getCursorBinaryOperatorKind(c), &op)) {
-		if (visible_call(v.data[0]) && lw_constant(v.data[1], &K))
+		if (visible_call(l, v.data[0]) && lw_constant(v.data[1], &K))
 			side = 0;
-		else if (visible_call(v.data[1]) && lw_constant(v.data[0], &K))
+		else if (visible_call(l, v.data[1]) && lw_constant(v.data[0], &K))
 			side = 1;
 	}
 	if (side >= 0) {
@@ -249,7 +253,7 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 	} else if (inspection_test(l, c, t, f)) {
 		/* done */
 	} else if ((x = lw_test_var(l, c)) >= 0 ||
-		   (visible_call(c) && (x = lw_call_value(l, c)) >= 0)) {
+		   (visible_call(l, c) && (x = lw_call_value(l, c)) >= 0)) {
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = x },
 		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = x }, lw_loc_of(l, c));
 	} else {

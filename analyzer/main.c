@@ -39,6 +39,11 @@ typedef struct job {
 	pthread_mutex_t lock;
 	size_t done;
 	vt_cache *cache;       /* results of unchanged files, or NULL */
+	/* summaries across files: rounds (summaries.c) */
+	size_t nreport;        /* cmds[0..nreport) are reported; the others give summaries */
+	size_t *queue, nqueue; /* this round's commands */
+	const vt_store *store; /* other files' summaries: only read during a round */
+	vt_unit_sums *sums;    /* one per command: its exports and lookups */
 } job;
 
 /* ---- commands --------------------------------------------------------------------- */
@@ -140,13 +145,111 @@ static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings 
 	return configure(o, cs, cmds, all) | status;
 }
 
+/* ---- the project: what other files' summaries come from ------------------------------- */
+
+static bool has_path(const vt_cmds *cmds, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cmds->data[i].path, path))
+			return true;
+	return false;
+}
+
+/* The databases the named files' commands came from, each once. */
+static void databases_of(const vt_cmds *cmds, vt_strings *dbs)
+{
+	for (size_t i = 0; i < cmds->len; i++) {
+		bool seen = !cmds->data[i].origin;
+
+		for (size_t k = 0; k < dbs->len && !seen; k++)
+			seen = !strcmp(dbs->data[k], cmds->data[i].origin);
+		if (!seen)
+			vec_push(dbs, xstrdup(cmds->data[i].origin));
+	}
+}
+
+/*
+ * The project is every file of the databases the named files came from:
+ * those not named are appended, analysed for their summaries only.  With
+ * `--` the named files are the project; with --summaries FILE, FILE is.
+ */
+static void project_files(const vt_options *o, configs *cs, vt_cmds *cmds)
+{
+	vt_cmd_opts co = cmd_opts(o);
+	vt_findings scratch = { 0 }; /* their problems are not what the user asked about */
+	vt_strings dbs = { 0 };
+	vt_cmds more = { 0 }, keep = { 0 };
+
+	if (o->dashdash || o->all || o->summaries)
+		return;
+	databases_of(cmds, &dbs);
+	for (size_t k = 0; k < dbs.len; k++) {
+		vt_compdb *db = vt_compdb_new(dbs.data[k]);
+
+		vt_compdb_notes(db, NULL);
+		vt_compdb_all(db, &more, &scratch);
+		vt_compdb_free(db);
+		free(dbs.data[k]);
+	}
+	for (size_t i = 0; i < more.len; i++) {
+		if (has_path(cmds, cmds->len, more.data[i].path) ||
+		    has_path(&keep, keep.len, more.data[i].path)) {
+			vt_cmd_free(&more.data[i]);
+			continue;
+		}
+		vt_finish_command(&co, &more.data[i]);
+		vec_push(&keep, more.data[i]);
+	}
+	configure(o, cs, &keep, &scratch);
+	for (size_t i = 0; i < keep.len; i++)
+		vec_push(cmds, keep.data[i]);
+	vt_findings_free(&scratch);
+	free(dbs.data);
+	free(more.data);
+	free(keep.data);
+}
+
+/*
+ * --shard K/N: the shard's files first (reported), then the other named
+ * files, read for their summaries unless --summaries gave them all.
+ */
+static void shard_split(const vt_options *o, vt_cmds *cmds, size_t *nreport, const char *srcroot)
+{
+	vt_cmds out = { 0 };
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < *nreport; i++) {
+			bool mine = vt_shard_of(cmds->data[i].path, srcroot, o->shard_n) == o->shard_k;
+
+			if (mine == !pass)
+				vec_push(&out, cmds->data[i]);
+			else if (pass && o->summaries)
+				vt_cmd_free(&cmds->data[i]);
+		}
+	*nreport = 0;
+	for (size_t i = 0; i < out.len; i++)
+		*nreport += vt_shard_of(out.data[i].path, srcroot, o->shard_n) == o->shard_k;
+	for (size_t i = out.len; i < cmds->len; i++) /* the project's other files */
+		vec_push(&out, cmds->data[i]);
+	free(cmds->data);
+	*cmds = out;
+}
+
 /* ---- analysis ---------------------------------------------------------------------- */
 
 static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 {
 	const vt_cmd *c = &j->cmds->data[i];
+	vt_run_opts ro = j->o->run;
 
-	j->status[i] = vt_cache_check(j->cache, f, c, &j->o->run, &j->results[i]);
+	ro.store = j->store;
+	ro.sums = &j->sums[i];
+	vt_findings_free(&j->results[i]); /* an earlier round's */
+	vt_unit_sums_free(&j->sums[i]);
+	memset(&j->results[i], 0, sizeof j->results[i]);
+	j->status[i] = vt_cache_check(j->cache, f, c, &ro, &j->results[i]);
+	if (i >= j->nreport)
+		return; /* read for its summaries only */
 	vt_filter_headers(&j->results[i], c->path, j->srcroot, j->header_filter);
 	vt_display_paths(&j->results[i], c->file);
 	if (!vt_suppress_headers(&j->results[i], c->file, j->o->run.show_suppressed))
@@ -160,7 +263,7 @@ static void show_progress(job *j, size_t i)
 {
 	pthread_mutex_lock(&j->lock);
 	j->done++;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", j->done, j->cmds->len, j->cmds->data[i].file);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", j->done, j->nqueue, j->cmds->data[i].file);
 	fflush(stderr);
 	pthread_mutex_unlock(&j->lock);
 }
@@ -171,10 +274,10 @@ static void *worker(void *arg)
 	struct vt_frontend *f = vt_frontend_new();
 	size_t i;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->cmds->len) {
-		analyze_one(j, f, i);
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->nqueue) {
+		analyze_one(j, f, j->queue[i]);
 		if (j->progress)
-			show_progress(j, i);
+			show_progress(j, j->queue[i]);
 	}
 	vt_frontend_free(f);
 	return NULL;
@@ -190,37 +293,179 @@ static vt_cache *open_cache(const vt_options *o)
 	return c;
 }
 
-/* Runs the workers; appends every file's findings to all, in the files' order. */
-static int analyze_all(const vt_options *o, vt_cmds *cmds, const char *srcroot,
-		       const regex_t *header_filter, vt_findings *all, size_t *failed)
+/* One round: the queued commands on -j workers, against j->store. */
+static void run_round(job *j, int jobs)
+{
+	pthread_t *threads = xcalloc((size_t)jobs + 1, sizeof *threads);
+
+	atomic_store(&j->next, 0);
+	j->done = 0;
+	for (int t = 1; t < jobs; t++)
+		if (pthread_create(&threads[t], NULL, worker, j) != 0)
+			fatal("cannot start a worker thread");
+	worker(j);
+	for (int t = 1; t < jobs; t++)
+		pthread_join(threads[t], NULL);
+	if (j->progress)
+		fputs("\r\033[K", stderr); /* the report takes the line's place */
+	free(threads);
+}
+
+/* Every command's exports, the guessed ones (see rebuild) as "only inspects". */
+static vt_store *store_of(const job *j, const bool *guessed)
+{
+	vt_store *s = vt_store_new();
+
+	for (size_t i = 0; i < j->cmds->len; i++)
+		for (size_t k = 0; k < j->sums[i].exports.len; k++) {
+			const vt_export *x = &j->sums[i].exports.data[k];
+			vt_summary g;
+
+			if (!guessed || !guessed[i]) {
+				vt_store_add(s, x->usr, &x->sum);
+				continue;
+			}
+			g = vt_summary_inspects(&x->sum);
+			vt_store_add(s, x->usr, &g);
+			vt_summary_free(&g);
+		}
+	vt_store_seal(s);
+	return s;
+}
+
+/*
+ * The store after a round.  A unit that found nothing where another file
+ * defines the function took it for unseen code, so its own exports are
+ * guesses: recursion across files starts, as within a file, from "only
+ * inspects", and the next round corrects what was wrong.
+ */
+static vt_store *rebuild(const job *j)
+{
+	vt_store *s = store_of(j, NULL), *g;
+	bool *guessed = xcalloc(j->cmds->len + 1, sizeof *guessed);
+	bool any = false;
+
+	for (size_t i = 0; i < j->cmds->len; i++)
+		any |= guessed[i] = vt_lookups_missed(&j->sums[i], s);
+	if (!any) {
+		free(guessed);
+		return s;
+	}
+	g = store_of(j, guessed);
+	vt_store_free(s);
+	free(guessed);
+	return g;
+}
+
+/* The commands a changed store answers differently: the next round's. */
+static void requeue(job *j)
+{
+	j->nqueue = 0;
+	for (size_t i = 0; i < j->cmds->len; i++)
+		if (!vt_lookups_hold(&j->sums[i], j->store))
+			j->queue[j->nqueue++] = i;
+}
+
+enum { MAX_FILE_ROUNDS = 16 };
+
+/* Files whose summaries of other files had not settled when the rounds ran out. */
+static void note_unsettled(job *j)
+{
+	for (size_t q = 0; q < j->nqueue; q++) {
+		size_t i = j->queue[q];
+
+		if (i < j->nreport)
+			vt_add_limit(&j->results[i], (vt_loc){ j->cmds->data[i].file, 0, 0 },
+				     "summaries of functions in other files did not settle in %d "
+				     "rounds: findings rest on the last round's",
+				     MAX_FILE_ROUNDS);
+	}
+}
+
+/*
+ * Rounds until no file's lookups change (rules.md's fixed point, across
+ * files).  Rounds are barriers: workers only read the store, which is
+ * rebuilt between rounds from every file's exports, in no order that
+ * matters.  A store given with --summaries is the whole project's: one round.
+ */
+static void rounds(job *j, vt_store *start, bool given, int jobs)
+{
+	int round;
+
+	j->store = start;
+	j->nqueue = j->cmds->len;
+	for (size_t i = 0; i < j->cmds->len; i++)
+		j->queue[i] = i;
+	for (round = 0; round < MAX_FILE_ROUNDS && j->nqueue; round++) {
+		vt_store *next;
+
+		run_round(j, jobs);
+		if (given)
+			return;
+		next = rebuild(j);
+		vt_store_free((vt_store *)j->store);
+		j->store = next;
+		requeue(j);
+	}
+	if (j->nqueue)
+		note_unsettled(j);
+}
+
+/* The store the run starts from: --summaries FILE, the cache's, or none; NULL: bad FILE. */
+static vt_store *start_store(const vt_options *o, const vt_cache *cache, vt_findings *all)
+{
+	vt_store *s;
+	char *why = NULL;
+
+	if (!o->summaries)
+		return (cache ? vt_cache_load_store(cache) : NULL) ?: vt_store_new();
+	s = vt_store_load(o->summaries, &why);
+	if (!s) {
+		vt_add_error(all, o->summaries, 0, 0, "not a usable summaries file: %s", why);
+		free(why);
+	}
+	return s;
+}
+
+/* Runs the rounds; appends the reported files' findings to all, in the files' order. */
+static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const char *srcroot,
+		       const regex_t *header_filter, vt_findings *all, size_t *failed,
+		       vt_store **final)
 {
 	job j = { .o = o, .co = cmd_opts(o), .cmds = cmds, .lock = PTHREAD_MUTEX_INITIALIZER,
-		  .srcroot = srcroot, .header_filter = header_filter,
+		  .srcroot = srcroot, .header_filter = header_filter, .nreport = nreport,
 		  .progress = !o->quiet && cmds->len > 1 && isatty(STDERR_FILENO) };
 	int jobs = o->jobs < (int)cmds->len ? o->jobs : (int)cmds->len;
-	pthread_t *threads = xcalloc((size_t)jobs + 1, sizeof *threads);
+	vt_store *start;
 	int worst = 0;
 
 	j.cache = open_cache(o);
+	if (!(start = start_store(o, j.cache, all))) {
+		vt_cache_free(j.cache);
+		return 2;
+	}
 	j.results = xcalloc(cmds->len + 1, sizeof *j.results);
 	j.status = xcalloc(cmds->len + 1, sizeof *j.status);
+	j.sums = xcalloc(cmds->len + 1, sizeof *j.sums);
+	j.queue = xcalloc(cmds->len + 1, sizeof *j.queue);
 	atomic_init(&j.next, 0);
-	for (int t = 1; t < jobs; t++)
-		if (pthread_create(&threads[t], NULL, worker, &j) != 0)
-			fatal("cannot start a worker thread");
-	worker(&j);
-	for (int t = 1; t < jobs; t++)
-		pthread_join(threads[t], NULL);
-	if (j.progress)
-		fputs("\r\033[K", stderr); /* the report takes the line's place */
+	rounds(&j, start, o->summaries != NULL, jobs > 0 ? jobs : 1);
 	for (size_t i = 0; i < cmds->len; i++) {
-		worst = j.status[i] > worst ? j.status[i] : worst;
-		*failed += j.status[i] == 2;
-		vt_findings_move(all, &j.results[i]);
+		if (i < nreport) {
+			worst = j.status[i] > worst ? j.status[i] : worst;
+			*failed += j.status[i] == 2;
+			vt_findings_move(all, &j.results[i]);
+		}
+		vt_findings_free(&j.results[i]);
+		vt_unit_sums_free(&j.sums[i]);
 	}
+	if (j.cache && !o->summaries)
+		vt_cache_save_store(j.cache, j.store);
+	*final = (vt_store *)j.store;
 	free(j.results);
 	free(j.status);
-	free(threads);
+	free(j.sums);
+	free(j.queue);
 	vt_cache_free(j.cache);
 	return worst;
 }
@@ -359,9 +604,29 @@ static int finish(const vt_options *o, const vt_cmds *cmds, const char *srcroot,
 	return status;
 }
 
+/* --summaries-only: the store, to -o FILE or stdout; errors on stderr. */
+static int write_summaries(const vt_options *o, const vt_store *s, const vt_findings *all,
+			   int status)
+{
+	char *text = vt_store_to_json(s);
+	FILE *out = o->output ? fopen(o->output, "w") : stdout;
+	bool ok = out && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
+
+	if (out)
+		ok = (out == stdout ? fflush(out) == 0 : fclose(out) == 0) && ok;
+	if (!ok) {
+		fprintf(stderr, "vtlint: cannot write the summaries to %s\n",
+			o->output ? o->output : "standard output");
+		status = 2;
+	}
+	print_errors(all);
+	free(text);
+	return status;
+}
+
 /* Analyses the commands: headers reported as --header-filter or the source root say. */
-static int analyze(vt_options *o, vt_cmds *cmds, const char *srcroot, vt_findings *all,
-		   size_t *failed)
+static int analyze(vt_options *o, vt_cmds *cmds, size_t nreport, const char *srcroot,
+		   vt_findings *all, size_t *failed, vt_store **final)
 {
 	regex_t re;
 	int worst;
@@ -369,7 +634,8 @@ static int analyze(vt_options *o, vt_cmds *cmds, const char *srcroot, vt_finding
 	o->run.headers = true;
 	if (o->header_filter && regcomp(&re, o->header_filter, REG_EXTENDED | REG_NOSUB) != 0)
 		fatal("--header-filter: bad regular expression"); /* cli.c checked it */
-	worst = analyze_all(o, cmds, srcroot, o->header_filter ? &re : NULL, all, failed);
+	worst = analyze_all(o, cmds, nreport, srcroot, o->header_filter ? &re : NULL, all, failed,
+			    final);
 	if (o->header_filter)
 		regfree(&re);
 	return worst;
@@ -381,7 +647,8 @@ int main(int argc, char **argv)
 	vt_findings all = { 0 };
 	vt_cmds cmds = { 0 };
 	configs cs = { 0 };
-	size_t failed = 0;
+	size_t failed = 0, nreport;
+	vt_store *store = NULL;
 	int status, worst;
 	char *srcroot;
 
@@ -392,11 +659,21 @@ int main(int argc, char **argv)
 		return serve(&o);
 	cs.fallback = vt_config_default();
 	status = prepare(&o, &cs, &cmds, &all, &failed);
+	nreport = cmds.len;
+	project_files(&o, &cs, &cmds);
 	srcroot = source_root(&o, &cmds);
 	if (o.shard_n)
-		vt_shard_select(&cmds, srcroot, o.shard_k, o.shard_n);
-	worst = analyze(&o, &cmds, srcroot, &all, &failed);
-	status = finish(&o, &cmds, srcroot, &all, worst > status ? worst : status, failed);
+		shard_split(&o, &cmds, &nreport, srcroot);
+	worst = analyze(&o, &cmds, nreport, srcroot, &all, &failed, &store);
+	status = worst > status ? worst : status;
+	if (!store) /* --summaries FILE could not be read: nothing was analysed */
+		print_errors(&all);
+	else if (o.summaries_only)
+		status = write_summaries(&o, store, &all, status);
+	else
+		status = finish(&o, &(vt_cmds){ .data = cmds.data, .len = nreport }, srcroot, &all,
+				status, failed);
+	vt_store_free(store);
 	free(srcroot);
 	vt_findings_free(&all);
 	free_cmds(&cmds);

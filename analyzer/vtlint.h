@@ -15,6 +15,8 @@
  *     frontend.c     parse a unit with libclang, report its errors, analyse its
  *                    functions (callees first, for their summaries)
  *     session.c      editor sessions: units kept and reparsed from unsaved text
+ *     summaries.c    the project's store of summaries across files: USR -> summary,
+ *                    each unit's exports and lookups, rounds' JSON (--summaries)
  *   parse -> lower  (front.h: the only headers that see libclang)
  *     callees.c      what called functions are: the runtime's, wrappers, noreturn
  *     lower.c        shared lowering state: cursors, places, variables, scopes
@@ -378,6 +380,67 @@ typedef struct vt_summary {
 vt_summary vt_summary_copy(const vt_summary *s);
 bool vt_summary_same(const vt_summary *a, const vt_summary *b);
 
+/* ---- summaries.c: summaries across the files of a project -------------------- */
+
+/*
+ * A function defined in another file of the project is followed as one of
+ * the unit's own: each unit exports the summaries of its main file's
+ * external functions and records what it looked up.  Keys are libclang
+ * USRs ("c:@F@name" for an external function).
+ */
+typedef struct vt_export {
+	char *usr;
+	vt_summary sum;
+} vt_export;
+
+typedef struct vt_lookup {
+	char *usr;
+	bool found;          /* false: unseen code (no file defines it, or files disagree) */
+	vt_summary sum;      /* what the unit was given, when found */
+} vt_lookup;
+
+/* What one unit gave to and took from the project's store. */
+typedef struct vt_unit_sums {
+	VEC(vt_export) exports;
+	VEC(vt_lookup) lookups;
+} vt_unit_sums;
+
+void vt_unit_sums_free(vt_unit_sums *u);
+void vt_unit_sums_copy(vt_unit_sums *dst, const vt_unit_sums *src);
+void vt_unit_add_lookup(vt_unit_sums *u, const char *usr, const vt_summary *found);
+
+/* USR -> the one summary the project's files agree on.  Immutable while units read it. */
+typedef struct vt_store vt_store;
+
+vt_store *vt_store_new(void);
+void vt_store_free(vt_store *s);
+/* Adds a definition's summary; two files defining usr differently make it unseen. */
+void vt_store_add(vt_store *s, const char *usr, const vt_summary *sum);
+/* Sorts for lookups: call once every definition was added. */
+void vt_store_seal(vt_store *s);
+/* NULL when no file of the project defines usr, or when the files disagree. */
+const vt_summary *vt_store_get(const vt_store *s, const char *usr);
+size_t vt_store_count(const vt_store *s);
+/* Every lookup u made is answered the same by s. */
+bool vt_lookups_hold(const vt_unit_sums *u, const vt_store *s);
+/* A lookup u made found nothing, but s knows the function: u's exports are guesses. */
+bool vt_lookups_missed(const vt_unit_sums *u, const vt_store *s);
+/* The summary a recursion starts from: same parameters, every one only inspected. */
+vt_summary vt_summary_inspects(const vt_summary *s);
+/* The store as versioned JSON (malloc'd), and back (NULL, *why set, when it is not one). */
+char *vt_store_to_json(const vt_store *s);
+vt_store *vt_store_from_json(const char *text, size_t len, char **why);
+/* Written to a temporary file renamed over path; false when it could not be. */
+bool vt_store_write(const vt_store *s, const char *path);
+/* NULL (*why set: what is wrong) when path cannot be read or is not a store. */
+vt_store *vt_store_load(const char *path, char **why);
+/* cJSON forms for the cache's entries; the readers free what they made when they fail. */
+struct cJSON;
+struct cJSON *vt_summary_json(const vt_summary *s);
+bool vt_summary_from_json(const struct cJSON *o, vt_summary *s);
+struct cJSON *vt_unit_sums_json(const vt_unit_sums *u);
+bool vt_unit_sums_from_json(const struct cJSON *o, vt_unit_sums *u);
+
 /* ---- state.c / flow.c: the data-flow engine ------------------------------------ */
 
 enum { ST_LIVE = 1, ST_CONSUMED = 2, ST_HANDED = 4, ST_STORED = 8 };
@@ -490,6 +553,8 @@ typedef struct vt_unit_opts {
 	bool parse_only;         /* benchmarks: parse and report errors, analyse nothing */
 	bool headers;            /* also report in functions defined in (non-system) headers */
 	vt_strings *includes;    /* when set: every file the unit included, appended */
+	const vt_store *store;   /* other files' summaries, or NULL: the unit alone */
+	vt_unit_sums *sums;      /* when set: the unit's exports and lookups */
 } vt_unit_opts;
 
 struct vt_frontend;
@@ -526,6 +591,8 @@ typedef struct vt_run_opts {
 	bool headers;                       /* also findings in headers' functions (the caller filters) */
 	FILE *dump_cfg;                     /* --dump-cfg: each function's CFG there */
 	vt_strings *includes;               /* when set: every file the unit read (cache.c) */
+	const vt_store *store;              /* other files' summaries, or NULL */
+	vt_unit_sums *sums;                 /* when set: the unit's exports and lookups */
 } vt_run_opts;
 
 /* 0, or 2 when the file could not be analysed or its NOLINT comments are unmatched. */
