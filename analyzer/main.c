@@ -221,16 +221,18 @@ static void shard_split(const vt_options *o, vt_cmds *cmds, size_t *nreport, con
 		for (size_t i = 0; i < *nreport; i++) {
 			bool mine = vt_shard_of(cmds->data[i].path, srcroot, o->shard_n) == o->shard_k;
 
-			if (mine == !pass)
+			if (mine != !pass)
+				continue; /* the other pass's */
+			if (mine || !o->summaries)
 				vec_push(&out, cmds->data[i]);
-			else if (pass && o->summaries)
+			else
 				vt_cmd_free(&cmds->data[i]);
 		}
+	for (size_t i = *nreport; i < cmds->len; i++) /* the project's other files */
+		vec_push(&out, cmds->data[i]);
 	*nreport = 0;
 	for (size_t i = 0; i < out.len; i++)
 		*nreport += vt_shard_of(out.data[i].path, srcroot, o->shard_n) == o->shard_k;
-	for (size_t i = out.len; i < cmds->len; i++) /* the project's other files */
-		vec_push(&out, cmds->data[i]);
 	free(cmds->data);
 	*cmds = out;
 }

@@ -24,7 +24,7 @@ lint() { "$VTLINT" --quiet -j2 --srcroot "$P" --cache-dir "$C" --format json "$@
 "$VTLINT" --quiet -j2 --srcroot "$P" --no-cache --format json "$P/src" -- -I"$SRC/runtime/include" -I"$P/include" >"$WORK/nocache.json"
 lint >"$WORK/cold.json"
 check "cold run equals a run without the cache" cmp "$WORK/nocache.json" "$WORK/cold.json"
-check "an entry per file" test "$(ls "$C" | grep -c '\.json$')" -eq "$(ls "$P/src" | wc -l)"
+check "an entry per file" test "$(ls "$C" | grep -v '^summaries.json$' | grep -c '\.json$')" -eq "$(ls "$P/src" | wc -l)"
 check "no temporary file left" test "$(ls -a "$C" | grep -c '^\.tmp')" -eq 0
 lint >"$WORK/warm.json"
 check "warm run is byte for byte the cold run" cmp "$WORK/cold.json" "$WORK/warm.json"

@@ -1,0 +1,277 @@
+#!/bin/sh
+# xfile_test.sh VTLINT INCDIR WORKDIR: functions defined in other files of
+# the project are followed as the file's own (usage.md, "Functions in other
+# files"): with `--` the files named, with a database all of its files;
+# the same findings with -j1 and -j4, with --summaries-only/--summaries.
+# Each `// expect: VTnnn` comment is a finding the run must report, and the
+# run must report nothing else.
+set -u
+VTLINT=$1 INC=$2 WORK=$3
+rm -rf "$WORK"; mkdir -p "$WORK"
+fails=0 passes=0
+check() { name=$1; shift; if "$@"; then passes=$((passes + 1)); else fails=$((fails + 1)); echo "FAIL: $name" >&2; fi; }
+
+P=$WORK/proj; mkdir -p "$P/src" "$P/include" "$P/build"
+cat >"$P/include/h.h" <<'C'
+#include <stdbool.h>
+#include <vtask.h>
+vtask make(int n);
+bool check(vtask v);
+void finish_if(vtask *p, bool now);
+bool reap_if_done(vtask *p);
+bool reap_bad(vtask *p);
+void open_it(vtask *p);
+bool mystery(vtask v);
+bool twice_defined(vtask v);
+bool twice_p(vtask *p);
+bool fa(vtask v, int n);
+bool fb(vtask v, int n);
+int wait_for(vt_task *t);
+C
+cat >"$P/src/a.c" <<'C'
+#include <stdint.h>
+#include "h.h"
+
+/* check() only inspects: the caller keeps v. */
+int use_check(void)
+{
+	vtask v = make(1);
+
+	if (check(v))
+		return vtask_await(v, 0);
+	return vtask_await(v, 0);
+}
+
+/* finish_if() consumes *p only when now. */
+void use_finish(bool now)
+{
+	vtask v = make(2); // expect: VT005
+	finish_if(&v, now);
+	if (!now)
+		vtask_await(v, 0); // expect: VT001
+}
+
+int use_reap(void)
+{
+	vtask v = make(3);
+
+	if (reap_if_done(&v))
+		return 0;
+	return vtask_await(v, 0);
+}
+
+int use_reap_bad(void)
+{
+	vtask v = make(3);
+
+	if (reap_bad(&v))
+		return 0;
+	return vtask_await(v, 0); // expect: VT001
+}
+
+void use_open(void)
+{
+	vtask v;
+
+	open_it(&v); // expect: VT005
+}
+
+/* Declared, defined nowhere: unseen code, passing v consumes it. */
+int use_mystery(void)
+{
+	vtask v = make(5);
+
+	mystery(v);
+	return vtask_await(v, 0); // expect: VT001
+}
+
+/* c.c and d.c define these differently: unseen. */
+int use_twice(void)
+{
+	vtask v = make(6), w = make(7);
+
+	twice_defined(v);
+	twice_p(&w);
+	vtask_await(w, 0);
+	return vtask_await(v, 0); // expect: VT001
+}
+
+bool local_h(vtask v); /* only static local_h()s exist elsewhere: unseen */
+int use_local(void)
+{
+	vtask v = make(8);
+
+	local_h(v);
+	return vtask_await(v, 0); // expect: VT001
+}
+
+bool fa(vtask v, int n)
+{
+	if (n == 0)
+		return vtask_is_completed(v);
+	return fb(v, n - 1);
+}
+
+int use_fb(void)
+{
+	vtask v = make(9);
+
+	if (fb(v, 3))
+		return vtask_await(v, 0);
+	return vtask_await(v, 0);
+}
+
+int use_wait(void)
+{
+	vt_task *t = vt_task_from_result(NULL); // expect: VT007
+
+	return wait_for(t);
+}
+C
+cat >"$P/src/b.c" <<'C'
+#include <stdint.h>
+#include "h.h"
+
+vtask make(int n) { return vtask_from_result((void *)(intptr_t)n); }
+
+bool check(vtask v) { return vtask_is_completed(v); }
+
+void finish_if(vtask *p, bool now)
+{
+	if (now)
+		vtask_await(*p, 0);
+}
+
+bool reap_if_done(vtask *p)
+{
+	if (!vtask_is_completed(*p))
+		return false;
+	vtask_await(*p, 0);
+	return true;
+}
+
+bool reap_bad(vtask *p)
+{
+	if (vtask_is_completed(*p))
+		vtask_await(*p, 0);
+	return false;
+}
+
+void open_it(vtask *p) { *p = make(4); }
+
+bool fb(vtask v, int n)
+{
+	if (n == 0)
+		return vtask_is_completed(v);
+	return fa(v, n - 1);
+}
+
+int wait_for(vt_task *t) { return vt_task_await(t, NULL); }
+
+static bool local_h(vtask v) { return vtask_is_completed(v); }
+
+int use_local_b(void)
+{
+	vtask v = make(10);
+
+	local_h(v);
+	return vtask_await(v, 0);
+}
+C
+cat >"$P/src/c.c" <<'C'
+#include "h.h"
+
+bool twice_defined(vtask v) { return vtask_is_completed(v); }
+bool twice_p(vtask *p) { return vtask_is_completed(*p); }
+static bool local_h(vtask v) { return vtask_is_completed(v); }
+
+int use_local_c(void)
+{
+	vtask v = make(11);
+
+	local_h(v);
+	return vtask_await(v, 0);
+}
+C
+cat >"$P/src/d.c" <<'C'
+#include "h.h"
+
+bool twice_defined(vtask v) { return vtask_await(v, 0) == 0; }
+bool twice_p(vtask *p) { return vtask_await(*p, 0) == 0; }
+static bool local_h(vtask v) { return vtask_await(v, 0) == 0; }
+
+int use_local_d(void)
+{
+	vtask v = make(12);
+
+	local_h(v);
+	return vtask_await(v, 0); // expect: VT001
+}
+C
+{
+	echo '['
+	for f in a b c d; do
+		[ $f = a ] || echo ','
+		echo "{\"directory\": \"$P\", \"file\": \"src/$f.c\", \"arguments\": [\"cc\", \"-I$INC\", \"-Iinclude\", \"-c\", \"src/$f.c\"]}"
+	done
+	echo ']'
+} >"$P/build/compile_commands.json"
+
+# "a.c:20:VT001" per expected finding, of the files given.
+expected() { for f in "$@"; do grep -n 'expect: VT' "$P/src/$f" | sed "s|^\([0-9]*\):.*expect: \(VT[0-9]*\).*|$f:\1:\2|"; done | sort; }
+# The same of a text report.
+actual() { sed -n 's#^\(.*/\)\{0,1\}\([a-z]*\.c\):\([0-9]*\):[0-9]*: warning: .*\[\(VT[0-9]*\)\]$#\2:\3:\4#p' "$1" | sort; }
+lint() { "$VTLINT" --quiet --color never --no-cache "$@"; }
+
+cd "$P" || exit 2
+lint src/a.c src/b.c src/c.c src/d.c -- -I"$INC" -Iinclude >"$WORK/all.txt"
+check "-- FILES: every file's expected findings, nothing else" \
+	test "$(actual "$WORK/all.txt")" = "$(expected a.c b.c c.c d.c)"
+lint -j1 src/a.c src/b.c src/c.c src/d.c -- -I"$INC" -Iinclude >"$WORK/j1.txt"
+lint -j4 src/d.c src/c.c src/b.c src/a.c -- -I"$INC" -Iinclude >"$WORK/j4.txt"
+check "-j1 and -j4 in another order: the same findings" \
+	test "$(actual "$WORK/j1.txt")" = "$(actual "$WORK/j4.txt")"
+
+# The callees' files are what makes the difference: a.c alone sees unseen code.
+lint src/a.c -- -I"$INC" -Iinclude >"$WORK/alone.txt"
+check "a.c alone: check() is unseen, v consumed twice" grep -q "a.c:10:.*VT001" "$WORK/alone.txt"
+check "a.c alone: no VT007 for an unseen callee" test "$(grep -c VT007 "$WORK/alone.txt")" -eq 0
+
+# A database: naming a.c reads the other files for their summaries only.
+lint -p build src/a.c >"$WORK/db.txt"
+check "-p: a.c's findings as with every file named" test "$(actual "$WORK/db.txt")" = "$(expected a.c)"
+lint src/a.c >"$WORK/found.txt"
+check "the database found from the file: the same" test "$(actual "$WORK/found.txt")" = "$(expected a.c)"
+lint -p build --all >"$WORK/dball.txt"
+check "--all -p: every file" test "$(actual "$WORK/dball.txt")" = "$(expected a.c b.c c.c d.c)"
+
+# CI shards: one summaries job, then parts reading them.
+"$VTLINT" --quiet -p build --all --summaries-only -o "$WORK/sums.json"
+check "--summaries-only exits 0" test $? -eq 0
+check "--summaries-only writes the store" grep -q '"c:@F@reap_if_done"' "$WORK/sums.json"
+check "no temporary file left" test -z "$(ls "$WORK" | grep tmp)"
+lint --summaries "$WORK/sums.json" src/a.c -- -I"$INC" -Iinclude >"$WORK/given.txt"
+check "--summaries FILE: a.c as in the whole project" test "$(actual "$WORK/given.txt")" = "$(expected a.c)"
+: >"$WORK/merged.txt"
+for k in 1 2 3; do
+	lint -p build --all --shard $k/3 --summaries "$WORK/sums.json" >>"$WORK/merged.txt"
+done
+check "three shards with --summaries: every file's findings" \
+	test "$(actual "$WORK/merged.txt")" = "$(expected a.c b.c c.c d.c)"
+
+# A bad summaries file is an error naming it, exit 2, no report.
+printf '{"vtlint_summaries": 1, "functions": [{"usr": 3}]}' >"$WORK/bad.json"
+lint --summaries "$WORK/bad.json" src/a.c -- -I"$INC" >"$WORK/bad.out" 2>"$WORK/bad.err"
+check "malformed summaries: exit 2" test $? -eq 2
+check "malformed summaries: the file is named" grep -q "bad.json" "$WORK/bad.err"
+check "malformed summaries: no report" test ! -s "$WORK/bad.out"
+head -c 30 "$WORK/sums.json" >"$WORK/cut.json"
+lint --summaries "$WORK/cut.json" src/a.c -- -I"$INC" 2>"$WORK/cut.err" >/dev/null
+check "truncated summaries: exit 2" test $? -eq 2
+check "truncated summaries: the file is named" grep -q "cut.json.*not JSON" "$WORK/cut.err"
+lint --summaries "$WORK/nowhere.json" src/a.c -- -I"$INC" 2>"$WORK/none.err" >/dev/null
+check "missing summaries: exit 2" test $? -eq 2
+check "missing summaries: the file is named" grep -q "nowhere.json" "$WORK/none.err"
+
+echo "xfile: $passes passed, $fails failed"
+[ "$fails" -eq 0 ]
