@@ -405,7 +405,7 @@ static void count(vt_cache *c, bool hit)
 }
 
 int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
-		   const vt_run_opts *o, vt_findings *out)
+		   const vt_run_opts *o, vt_findings *out, bool *hit)
 {
 	vt_run_opts mine = *o;
 	vt_strings inc = { 0 };
@@ -413,10 +413,12 @@ int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
 	char *entry;
 	int status;
 
+	*hit = false;
 	if (!c || o->dump_cfg || o->parse_only)
 		return vt_check_file(f, cmd, o, out);
 	entry = entry_path(c, cmd, o);
 	if (lookup(c, entry, o, out)) {
+		*hit = true;
 		count(c, true);
 		free(entry);
 		return 0;

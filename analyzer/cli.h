@@ -51,7 +51,7 @@ typedef struct vt_cache vt_cache;
 vt_cache *vt_cache_new(const char *dir); /* NULL (said on stderr) when it cannot be made */
 void vt_cache_free(vt_cache *c);
 int vt_cache_check(vt_cache *c, struct vt_frontend *f, const vt_cmd *cmd,
-		   const vt_run_opts *o, vt_findings *out);
+		   const vt_run_opts *o, vt_findings *out, bool *hit);
 /* The store the last run over this cache ended with (NULL: none, or unusable), and saving it. */
 vt_store *vt_cache_load_store(const vt_cache *c);
 void vt_cache_save_store(const vt_cache *c, const vt_store *s);

@@ -44,6 +44,7 @@ typedef struct job {
 	size_t *queue, nqueue; /* this round's commands */
 	const vt_store *store; /* other files' summaries: only read during a round */
 	vt_unit_sums *sums;    /* one per command: its exports and lookups */
+	bool *parsed;          /* analysed, not answered by the cache, in some round */
 } job;
 
 /* ---- commands --------------------------------------------------------------------- */
@@ -243,13 +244,15 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 {
 	const vt_cmd *c = &j->cmds->data[i];
 	vt_run_opts ro = j->o->run;
+	bool hit;
 
 	ro.store = j->store;
 	ro.sums = &j->sums[i];
 	vt_findings_free(&j->results[i]); /* an earlier round's */
 	vt_unit_sums_free(&j->sums[i]);
 	memset(&j->results[i], 0, sizeof j->results[i]);
-	j->status[i] = vt_cache_check(j->cache, f, c, &ro, &j->results[i]);
+	j->status[i] = vt_cache_check(j->cache, f, c, &ro, &j->results[i], &hit);
+	j->parsed[i] |= !hit;
 	if (i >= j->nreport)
 		return; /* read for its summaries only */
 	vt_filter_headers(&j->results[i], c->path, j->srcroot, j->header_filter);
@@ -384,13 +387,8 @@ static void note_unsettled(job *j)
 	}
 }
 
-/*
- * Rounds until no file's lookups change (rules.md's fixed point, across
- * files).  Rounds are barriers: workers only read the store, which is
- * rebuilt between rounds from every file's exports, in no order that
- * matters.  A store given with --summaries is the whole project's: one round.
- */
-static void rounds(job *j, vt_store *start, bool given, int jobs)
+/* Rounds from start (kept: the caller frees it) until no file's lookups change. */
+static void iterate(job *j, const vt_store *start, bool given, int jobs)
 {
 	int round;
 
@@ -405,12 +403,107 @@ static void rounds(job *j, vt_store *start, bool given, int jobs)
 		if (given)
 			return;
 		next = rebuild(j);
-		vt_store_free((vt_store *)j->store);
+		if (j->store != start)
+			vt_store_free((vt_store *)j->store);
 		j->store = next;
 		requeue(j);
 	}
 	if (j->nqueue)
 		note_unsettled(j);
+}
+
+typedef struct provider {
+	const char *usr;
+	size_t file;
+} provider;
+
+static int provider_cmp(const void *a, const void *b)
+{
+	return strcmp(((const provider *)a)->usr, ((const provider *)b)->usr);
+}
+
+/* Whether file `from` calls, through other files' functions, back into itself. */
+static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t from)
+{
+	bool *seen = xcalloc(j->cmds->len + 1, sizeof *seen), found = false;
+	VEC(size_t) stack = { 0 };
+
+	vec_push(&stack, from);
+	while (stack.len && !found) {
+		const vt_unit_sums *u = &j->sums[stack.data[--stack.len]];
+
+		for (size_t k = 0; k < u->lookups.len && !found; k++) {
+			provider key = { u->lookups.data[k].usr, 0 };
+			const provider *p = bsearch(&key, idx, n, sizeof *idx, provider_cmp);
+
+			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
+				p--;
+			for (; p && p < idx + n && !strcmp(p->usr, key.usr) && !found; p++) {
+				found = p->file == from;
+				if (!seen[p->file]) {
+					seen[p->file] = true;
+					vec_push(&stack, p->file);
+				}
+			}
+		}
+	}
+	free(seen);
+	free(stack.data);
+	return found;
+}
+
+/*
+ * Whether a file the cache could not answer is part of a recursion across
+ * files.  There the rounds reach the fixed point nearest to where they
+ * start, which from a previous run's store may not be the one a cold run
+ * finds from "only inspects" (an edit that makes the recursion only
+ * inspect again leaves its summaries as they were).
+ */
+static bool changed_recursion(const job *j)
+{
+	VEC(provider) idx = { 0 };
+	bool cycle = false;
+
+	for (size_t i = 0; i < j->cmds->len; i++)
+		for (size_t k = 0; k < j->sums[i].exports.len; k++) {
+			provider p = { j->sums[i].exports.data[k].usr, i };
+
+			vec_push(&idx, p);
+		}
+	qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
+	for (size_t i = 0; i < j->cmds->len && !cycle; i++) {
+		cycle = j->parsed[i] && reaches_itself(j, idx.data, idx.len, i);
+	}
+	free(idx.data);
+	return cycle;
+}
+
+/*
+ * Rounds until no file's lookups change (rules.md's fixed point, across
+ * files).  Rounds are barriers: workers only read the store, which is
+ * rebuilt between rounds from every file's exports, in no order that
+ * matters.  A store given with --summaries is the whole project's: one
+ * round.  A previous run's store (the cache's) saves rounds, but when an
+ * edit changed a recursion across files the rounds start again from an
+ * empty store (the cache still answers the files nothing changed for), so
+ * that the report is the cold run's.
+ */
+static void rounds(job *j, vt_store *start, bool given, int jobs)
+{
+	bool warm = vt_store_count(start) > 0 && !given;
+
+	iterate(j, start, given, jobs);
+	if (warm && changed_recursion(j)) {
+		vt_store *empty = vt_store_new();
+
+		if (j->store != start)
+			vt_store_free((vt_store *)j->store);
+		iterate(j, empty, false, jobs);
+		if (j->store != empty)
+			vt_store_free(empty);
+	}
+	if (j->store != start)
+		vt_store_free(start);
 }
 
 /* The store the run starts from: --summaries FILE, the cache's, or none; NULL: bad FILE. */
@@ -450,6 +543,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	j.status = xcalloc(cmds->len + 1, sizeof *j.status);
 	j.sums = xcalloc(cmds->len + 1, sizeof *j.sums);
 	j.queue = xcalloc(cmds->len + 1, sizeof *j.queue);
+	j.parsed = xcalloc(cmds->len + 1, sizeof *j.parsed);
 	atomic_init(&j.next, 0);
 	rounds(&j, start, o->summaries != NULL, jobs > 0 ? jobs : 1);
 	for (size_t i = 0; i < cmds->len; i++) {
@@ -468,6 +562,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	free(j.status);
 	free(j.sums);
 	free(j.queue);
+	free(j.parsed);
 	vt_cache_free(j.cache);
 	return worst;
 }

@@ -273,5 +273,43 @@ lint --summaries "$WORK/nowhere.json" src/a.c -- -I"$INC" 2>"$WORK/none.err" >/d
 check "missing summaries: exit 2" test $? -eq 2
 check "missing summaries: the file is named" grep -q "nowhere.json" "$WORK/none.err"
 
+# The cache: entries hold exports and lookups; the run's store is kept beside them.
+C=$WORK/cache
+cached() { "$VTLINT" --quiet --color never --cache-dir "$C" --format json src/a.c src/b.c src/c.c src/d.c -- -I"$INC" -Iinclude; }
+cold() { "$VTLINT" --quiet --color never --no-cache --format json src/a.c src/b.c src/c.c src/d.c -- -I"$INC" -Iinclude; }
+cold >"$WORK/nocache.json"
+cached >"$WORK/cold.json"
+check "cache: a cold run is the run without the cache" cmp "$WORK/nocache.json" "$WORK/cold.json"
+check "cache: the store is kept" grep -q '"c:@F@check"' "$C/summaries.json"
+cached >"$WORK/warm.json"
+check "cache: the warm run is byte for byte the cold run" cmp "$WORK/cold.json" "$WORK/warm.json"
+e=$(grep -l '"use_finish\|src/a.c' "$C"/[0-9a-f]*.json | head -1)
+sed -i 's/is consumed a second time/WAS READ FROM THE CACHE/' "$e"
+cached >"$WORK/edited.json"
+check "cache: a.c is answered from its entry (no parse)" grep -q "WAS READ FROM THE CACHE" "$WORK/edited.json"
+
+# The callee's file changes: the caller's entry no longer answers.
+sed -i 's/^bool check(vtask v) { return vtask_is_completed(v); }/bool check(vtask v) { return vtask_await(v, 0) == 0; }/' src/b.c
+cold >"$WORK/nocache2.json"
+cached >"$WORK/touched.json"
+check "cache: a changed callee changes the caller's findings" cmp "$WORK/nocache2.json" "$WORK/touched.json"
+check "cache: check() now consumes: a.c:10 is a second consumption" grep -q '"line":	10' "$WORK/touched.json"
+check "cache: the hand-edited entry is gone" test "$(grep -c "WAS READ" "$WORK/touched.json")" -eq 0
+
+# A recursion across files made to consume, then back: as a cold run both ways.
+sed -i 's/^\t\treturn vtask_is_completed(v);$/\t\treturn vtask_await(v, 0) == 0;/' src/b.c
+cold >"$WORK/nocache3.json"
+cached >"$WORK/rec.json"
+check "cache: a recursion that consumes now" cmp "$WORK/nocache3.json" "$WORK/rec.json"
+sed -i 's/^\t\treturn vtask_await(v, 0) == 0;$/\t\treturn vtask_is_completed(v);/' src/b.c
+cached >"$WORK/rec2.json"
+check "cache: and inspects again" cmp "$WORK/nocache2.json" "$WORK/rec2.json"
+
+# A corrupt store is ignored.
+head -c 50 "$C/summaries.json" >"$WORK/cut"; cp "$WORK/cut" "$C/summaries.json"
+cached >"$WORK/corrupt.json"
+check "cache: a corrupt store is ignored" cmp "$WORK/nocache2.json" "$WORK/corrupt.json"
+check "cache: and rewritten" grep -q '"c:@F@check"' "$C/summaries.json"
+
 echo "xfile: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
