@@ -316,6 +316,63 @@ static void run_round(job *j, int jobs)
 	free(threads);
 }
 
+typedef struct provider {
+	const char *usr;
+	size_t file;
+} provider;
+
+static int provider_cmp(const void *a, const void *b)
+{
+	return strcmp(((const provider *)a)->usr, ((const provider *)b)->usr);
+}
+
+/* Whether file `from` calls, through other files' functions, back into itself. */
+static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t from)
+{
+	bool *seen = xcalloc(j->cmds->len + 1, sizeof *seen), found = false;
+	VEC(size_t) stack = { 0 };
+
+	vec_push(&stack, from);
+	while (stack.len && !found) {
+		const vt_unit_sums *u = &j->sums[stack.data[--stack.len]];
+
+		for (size_t k = 0; k < u->lookups.len && !found; k++) {
+			provider key = { u->lookups.data[k].usr, 0 };
+			const provider *p = bsearch(&key, idx, n, sizeof *idx, provider_cmp);
+
+			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
+				p--;
+			for (; p && p < idx + n && !strcmp(p->usr, key.usr) && !found; p++) {
+				found = p->file == from;
+				if (!seen[p->file]) {
+					seen[p->file] = true;
+					vec_push(&stack, p->file);
+				}
+			}
+		}
+	}
+	free(seen);
+	free(stack.data);
+	return found;
+}
+
+/* Which files export which functions, sorted by name for reaches_itself. */
+static provider *providers(const job *j, size_t *n)
+{
+	VEC(provider) idx = { 0 };
+
+	for (size_t i = 0; i < j->cmds->len; i++)
+		for (size_t k = 0; k < j->sums[i].exports.len; k++) {
+			provider p = { j->sums[i].exports.data[k].usr, i };
+
+			vec_push(&idx, p);
+		}
+	if (idx.len)
+		qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
+	*n = idx.len;
+	return idx.data;
+}
+
 /* Every command's exports, the guessed ones (see rebuild) as "only inspects". */
 static vt_store *store_of(const job *j, const bool *guessed)
 {
@@ -340,18 +397,24 @@ static vt_store *store_of(const job *j, const bool *guessed)
 
 /*
  * The store after a round.  A unit that found nothing where another file
- * defines the function took it for unseen code, so its own exports are
- * guesses: recursion across files starts, as within a file, from "only
- * inspects", and the next round corrects what was wrong.
+ * defines the function took it for unseen code.  When that function calls
+ * back into the unit (recursion across files), the unit's exports are
+ * guesses: the recursion starts, as within a file, from "only inspects",
+ * and the next round corrects what was wrong.  Elsewhere the next round
+ * alone does: the unit is analysed again with what it missed.
  */
 static vt_store *rebuild(const job *j)
 {
 	vt_store *s = store_of(j, NULL), *g;
 	bool *guessed = xcalloc(j->cmds->len + 1, sizeof *guessed);
+	size_t n;
+	provider *idx = providers(j, &n);
 	bool any = false;
 
 	for (size_t i = 0; i < j->cmds->len; i++)
-		any |= guessed[i] = vt_lookups_missed(&j->sums[i], s);
+		any |= guessed[i] = vt_lookups_missed(&j->sums[i], s) &&
+				    reaches_itself(j, idx, n, i);
+	free(idx);
 	if (!any) {
 		free(guessed);
 		return s;
@@ -412,46 +475,6 @@ static void iterate(job *j, const vt_store *start, bool given, int jobs)
 		note_unsettled(j);
 }
 
-typedef struct provider {
-	const char *usr;
-	size_t file;
-} provider;
-
-static int provider_cmp(const void *a, const void *b)
-{
-	return strcmp(((const provider *)a)->usr, ((const provider *)b)->usr);
-}
-
-/* Whether file `from` calls, through other files' functions, back into itself. */
-static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t from)
-{
-	bool *seen = xcalloc(j->cmds->len + 1, sizeof *seen), found = false;
-	VEC(size_t) stack = { 0 };
-
-	vec_push(&stack, from);
-	while (stack.len && !found) {
-		const vt_unit_sums *u = &j->sums[stack.data[--stack.len]];
-
-		for (size_t k = 0; k < u->lookups.len && !found; k++) {
-			provider key = { u->lookups.data[k].usr, 0 };
-			const provider *p = bsearch(&key, idx, n, sizeof *idx, provider_cmp);
-
-			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
-				p--;
-			for (; p && p < idx + n && !strcmp(p->usr, key.usr) && !found; p++) {
-				found = p->file == from;
-				if (!seen[p->file]) {
-					seen[p->file] = true;
-					vec_push(&stack, p->file);
-				}
-			}
-		}
-	}
-	free(seen);
-	free(stack.data);
-	return found;
-}
-
 /*
  * Whether a file the cache could not answer is part of a recursion across
  * files.  There the rounds reach the fixed point nearest to where they
@@ -461,20 +484,14 @@ static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t f
  */
 static bool changed_recursion(const job *j)
 {
-	VEC(provider) idx = { 0 };
+	size_t n;
+	provider *idx = providers(j, &n);
 	bool cycle = false;
 
-	for (size_t i = 0; i < j->cmds->len; i++)
-		for (size_t k = 0; k < j->sums[i].exports.len; k++) {
-			provider p = { j->sums[i].exports.data[k].usr, i };
-
-			vec_push(&idx, p);
-		}
-	qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
 	for (size_t i = 0; i < j->cmds->len && !cycle; i++) {
-		cycle = j->parsed[i] && reaches_itself(j, idx.data, idx.len, i);
+		cycle = j->parsed[i] && reaches_itself(j, idx, n, i);
 	}
-	free(idx.data);
+	free(idx);
 	return cycle;
 }
 
