@@ -504,3 +504,27 @@ bad:
 	vt_unit_sums_free(u);
 	return false;
 }
+
+/*
+ * top, with every function of base it does not define: an editor's open
+ * documents over the store the last command-line run kept.
+ */
+void vt_store_overlay(vt_store *top, const vt_store *base)
+{
+	size_t n = top->e.len;
+
+	for (size_t i = 0; base && i < base->e.len; i++) {
+		const entry *b = &base->e.data[i];
+		entry e = { .usr = xstrdup(b->usr), .conflict = b->conflict };
+
+		if (bsearch(b, top->e.data, n, sizeof *top->e.data, entry_cmp)) {
+			free(e.usr);
+			continue;
+		}
+		if (!e.conflict)
+			e.sum = vt_summary_copy(&b->sum);
+		vec_push(&top->e, e);
+	}
+	if (top->e.len)
+		qsort(top->e.data, top->e.len, sizeof *top->e.data, entry_cmp);
+}

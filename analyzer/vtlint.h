@@ -418,6 +418,8 @@ void vt_store_free(vt_store *s);
 void vt_store_add(vt_store *s, const char *usr, const vt_summary *sum);
 /* Sorts for lookups: call once every definition was added. */
 void vt_store_seal(vt_store *s);
+/* Adds base's functions top (sealed) does not define; top stays sealed. */
+void vt_store_overlay(vt_store *top, const vt_store *base);
 /* NULL when no file of the project defines usr, or when the files disagree. */
 const vt_summary *vt_store_get(const vt_store *s, const char *usr);
 size_t vt_store_count(const vt_store *s);

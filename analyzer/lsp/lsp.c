@@ -44,6 +44,7 @@ typedef struct doc {
 	bool skipped;        /* .vtlint.json's "skip" names it */
 	bool dirty;
 	double due;          /* when to analyse it (ms, monotonic) */
+	vt_unit_sums sums;   /* its exports to, and lookups in, the server's store */
 } doc;
 
 /* One message of a batch: msg, or the framing error it was. */
@@ -65,6 +66,9 @@ typedef struct server {
 	const vt_run_opts *run;     /* and its --enable, --disable, --show-suppressed */
 	vt_session *session;
 	VEC(doc *) docs;
+	vt_store *base;             /* the store the last command-line run kept, or NULL */
+	bool base_read;             /* looked for it already */
+	vt_store *store;            /* base with the open documents' own functions */
 	VEC(entry) batch;
 	VEC(cancel) cancels; /* the batch's, by id, the latest of each id only */
 	int debounce;
@@ -161,6 +165,7 @@ static void free_doc(doc *d)
 {
 	vt_cmd_free(&d->cmd);
 	vt_config_free(d->config);
+	vt_unit_sums_free(&d->sums);
 	free(d->text.data);
 	free(d->uri);
 	free(d);
@@ -367,11 +372,58 @@ static void publish(server *s, const doc *d, const vt_findings *fs)
 	notify(s, "textDocument/publishDiagnostics", p);
 }
 
+/*
+ * The store the command line kept beside its cache entries
+ * (.vtlint-cache/summaries.json next to the database, as vt_cache_dir
+ * makes it): the project's other files' functions without parsing them.
+ */
+static void read_base(server *s, const doc *d)
+{
+	const char *slash = d->cmd.origin ? strrchr(d->cmd.origin, '/') : NULL;
+	char *path, *why = NULL;
+
+	if (s->base_read || !d->cmd.origin)
+		return;
+	s->base_read = true;
+	path = slash ? xasprintf("%.*s/.vtlint-cache/summaries.json",
+				 (int)(slash - d->cmd.origin), d->cmd.origin)
+		     : xstrdup(".vtlint-cache/summaries.json");
+	s->base = vt_store_load(path, &why);
+	free(why); /* none yet, or unusable: the open documents alone */
+	free(path);
+}
+
+/*
+ * The open documents' functions over the base.  A document whose lookups
+ * the new store answers differently is analysed again at once: an edit to
+ * a callee's file updates its callers' diagnostics.
+ */
+static void update_store(server *s)
+{
+	vt_store *next = vt_store_new();
+
+	for (size_t i = 0; i < s->docs.len; i++)
+		for (size_t k = 0; k < s->docs.data[i]->sums.exports.len; k++)
+			vt_store_add(next, s->docs.data[i]->sums.exports.data[k].usr,
+				     &s->docs.data[i]->sums.exports.data[k].sum);
+	vt_store_seal(next);
+	vt_store_overlay(next, s->base);
+	vt_store_free(s->store);
+	s->store = next;
+	for (size_t i = 0; i < s->docs.len; i++) {
+		doc *d = s->docs.data[i];
+
+		if (!d->dirty && d->cmd.path && !vt_lookups_hold(&d->sums, s->store))
+			schedule(s, d, 0);
+	}
+}
+
 /* The unsaved text through the command line's pipeline. */
 static void analyse(server *s, doc *d)
 {
 	vt_findings fs = { 0 };
 	double t0 = now_ms();
+	vt_run_opts run = *s->run;
 
 	d->dirty = false;
 	if (d->skipped) {
@@ -379,13 +431,19 @@ static void analyse(server *s, doc *d)
 		return;
 	}
 	d->cmd.config = d->config;
-	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, s->run, &fs);
+	read_base(s, d);
+	if (!s->store)
+		update_store(s);
+	run.store = s->store;
+	run.sums = &d->sums;
+	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, &run, &fs);
 	vt_explain_errors(&fs, &d->cmd, vt_no_flags(s->co, &d->cmd)); /* as the command line says them */
 	publish(s, d, &fs);
 	fprintf(stderr, "vtlint --lsp: %s: %zu finding%s, %zu error%s, %.0f ms\n", d->cmd.path,
 		fs.items.len, fs.items.len == 1 ? "" : "s", fs.errors.len,
 		fs.errors.len == 1 ? "" : "s", now_ms() - t0);
 	vt_findings_free(&fs);
+	update_store(s);
 }
 
 /* Analyses every document whose time has come; returns ms until the next one, or -1. */
@@ -553,6 +611,7 @@ static void did_close(server *s, const cJSON *params)
 		if (s->docs.data[i] == d)
 			s->docs.data[i] = s->docs.data[--s->docs.len];
 	free_doc(d);
+	update_store(s); /* its text on disk is the base's again, or unseen */
 }
 
 /* ---- requests ------------------------------------------------------------------------- */
@@ -809,6 +868,8 @@ static void cleanup(server *s)
 	free(s->cancels.data);
 	free(s->in.buf);
 	vt_session_free(s->session);
+	vt_store_free(s->base);
+	vt_store_free(s->store);
 }
 
 int vt_lsp_serve(int in_fd, int out_fd, const vt_cmd_opts *co, const vt_run_opts *run)

@@ -8,7 +8,8 @@
  *   diagnostics and their related notes; fix it by incremental edits
  *   (positions in UTF-16 over a line with non-ASCII text), break it again,
  *   silence it by NOLINT, make it not compile, restore it by a full edit;
- *   the bad inputs (framing, JSON, protocol, documents); close; shutdown;
+ *   the bad inputs (framing, JSON, protocol, documents); a caller
+ *   republished when the callee's document changes; close; shutdown;
  *   exit (status 0), and a second session that exits without shutdown (1).
  *
  *   lsp_test WORKDIR [--slow] -- SERVER ARGS...
@@ -394,6 +395,10 @@ static void make_project(void)
 	write_file(path, "int on_disk;\n"); /* the editor's buffer wins */
 	snprintf(path, sizeof path, "%s/outside/e x.c", workdir);
 	write_file(path, "int on_disk;\n");
+	snprintf(path, sizeof path, "%s/outside/callee.c", workdir);
+	write_file(path, "int on_disk;\n");
+	snprintf(path, sizeof path, "%s/outside/caller.c", workdir);
+	write_file(path, "int on_disk;\n");
 	snprintf(uri_a, sizeof uri_a, "file://%s/proj/a.c", workdir);
 	snprintf(uri_e, sizeof uri_e, "file://%s/outside/e%%20x.c", workdir);
 }
@@ -566,6 +571,33 @@ static void bad_documents(client *c)
 	log_message(c, "not a local file");
 }
 
+/* Functions of other open documents are followed; an edit to the callee republishes the caller. */
+static const char callee_inspects[] =
+	"#include <vtask.h>\nint check(vtask v) { return vtask_is_completed(v); }\n";
+static const char callee_consumes[] =
+	"#include <vtask.h>\nint check(vtask v) { return vtask_await(v, 0); }\n";
+static const char caller[] =
+	"#include <vtask.h>\nint check(vtask v);\nvtask fetch(void);\n"
+	"int g(void) { vtask v = fetch(); check(v); return vtask_await(v, 0); }\n";
+
+static void cross_file(client *c)
+{
+	char uri_b[4300], uri_c[4300];
+
+	snprintf(uri_b, sizeof uri_b, "file://%s/outside/callee.c", workdir);
+	snprintf(uri_c, sizeof uri_c, "file://%s/outside/caller.c", workdir);
+	open_doc(c, uri_b, callee_inspects);
+	cJSON_Delete(expect(c, uri_b, 1, 0));
+	open_doc(c, uri_c, caller);
+	cJSON_Delete(expect(c, uri_c, 1, 0)); /* check() only inspects: v stays the caller's */
+	change(c, uri_b, 2, edit(-1, 0, 0, 0, callee_consumes));
+	cJSON_Delete(expect(c, uri_b, 2, 0));
+	cJSON_Delete(expect(c, uri_c, 1, 1)); /* check() consumes now: the await is the second */
+	change(c, uri_b, 3, edit(-1, 0, 0, 0, callee_inspects));
+	cJSON_Delete(expect(c, uri_b, 3, 0));
+	cJSON_Delete(expect(c, uri_c, 1, 0));
+}
+
 static void closing(client *c)
 {
 	cJSON *m;
@@ -625,6 +657,7 @@ int main(int argc, char **argv)
 	editing_session(&c);
 	bad_messages(&c);
 	bad_documents(&c);
+	cross_file(&c);
 	closing(&c);
 	st = finish(&c);
 	CHECK(st == 0, "exit after shutdown: status %d, not 0", st);
