@@ -338,7 +338,7 @@ static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t f
 
 		for (size_t k = 0; k < u->lookups.len && !found; k++) {
 			provider key = { u->lookups.data[k].usr, 0 };
-			const provider *p = bsearch(&key, idx, n, sizeof *idx, provider_cmp);
+			const provider *p = n ? bsearch(&key, idx, n, sizeof *idx, provider_cmp) : NULL;
 
 			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
 				p--;

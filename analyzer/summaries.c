@@ -120,6 +120,8 @@ void vt_store_seal(vt_store *s)
 {
 	size_t j = 0;
 
+	if (!s->e.len)
+		return;
 	qsort(s->e.data, s->e.len, sizeof *s->e.data, entry_cmp);
 	for (size_t i = 0; i < s->e.len; i++) {
 		entry *prev = j ? &s->e.data[j - 1] : NULL;
@@ -517,7 +519,7 @@ void vt_store_overlay(vt_store *top, const vt_store *base)
 		const entry *b = &base->e.data[i];
 		entry e = { .usr = xstrdup(b->usr), .conflict = b->conflict };
 
-		if (bsearch(b, top->e.data, n, sizeof *top->e.data, entry_cmp)) {
+		if (n && bsearch(b, top->e.data, n, sizeof *top->e.data, entry_cmp)) {
 			free(e.usr);
 			continue;
 		}
