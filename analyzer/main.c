@@ -45,6 +45,8 @@ typedef struct job {
 	const vt_store *store; /* other files' summaries: only read during a round */
 	vt_unit_sums *sums;    /* one per command: its exports and lookups */
 	bool *parsed;          /* analysed, not answered by the cache, in some round */
+	int *analyses;         /* how many times each was analysed (MAX_ANALYSES) */
+	bool *unsettled;       /* its lookups still changing when it reached the cap */
 } job;
 
 /* ---- commands --------------------------------------------------------------------- */
@@ -425,43 +427,53 @@ static vt_store *rebuild(const job *j)
 	return g;
 }
 
+/*
+ * A file is analysed again at most this many times: the summaries of a
+ * recursion across files that did not settle by then are left as they are
+ * (a chain of wrappers across files settles one file per round, so rounds
+ * are not what is capped).
+ */
+enum { MAX_ANALYSES = 16 };
+
 /* The commands a changed store answers differently: the next round's. */
 static void requeue(job *j)
 {
 	j->nqueue = 0;
-	for (size_t i = 0; i < j->cmds->len; i++)
-		if (!vt_lookups_hold(&j->sums[i], j->store))
+	for (size_t i = 0; i < j->cmds->len; i++) {
+		if (vt_lookups_hold(&j->sums[i], j->store))
+			continue;
+		if (j->analyses[i] < MAX_ANALYSES)
 			j->queue[j->nqueue++] = i;
+		else
+			j->unsettled[i] = true;
+	}
 }
 
-enum { MAX_FILE_ROUNDS = 16 };
-
-/* Files whose summaries of other files had not settled when the rounds ran out. */
+/* Files whose summaries of other files had not settled when they were last analysed. */
 static void note_unsettled(job *j)
 {
-	for (size_t q = 0; q < j->nqueue; q++) {
-		size_t i = j->queue[q];
-
-		if (i < j->nreport)
+	for (size_t i = 0; i < j->nreport; i++)
+		if (j->unsettled[i])
 			vt_add_limit(&j->results[i], (vt_loc){ j->cmds->data[i].file, 0, 0 },
-				     "summaries of functions in other files did not settle in %d "
-				     "rounds: findings rest on the last round's",
-				     MAX_FILE_ROUNDS);
-	}
+				     "summaries of functions in other files did not settle after "
+				     "%d analyses: findings rest on the last one", MAX_ANALYSES);
 }
 
 /* Rounds from start (kept: the caller frees it) until no file's lookups change. */
 static void iterate(job *j, const vt_store *start, bool given, int jobs)
 {
-	int round;
-
 	j->store = start;
 	j->nqueue = j->cmds->len;
-	for (size_t i = 0; i < j->cmds->len; i++)
+	for (size_t i = 0; i < j->cmds->len; i++) {
 		j->queue[i] = i;
-	for (round = 0; round < MAX_FILE_ROUNDS && j->nqueue; round++) {
+		j->analyses[i] = 0;
+		j->unsettled[i] = false;
+	}
+	while (j->nqueue) {
 		vt_store *next;
 
+		for (size_t q = 0; q < j->nqueue; q++)
+			j->analyses[j->queue[q]]++;
 		run_round(j, jobs);
 		if (given)
 			return;
@@ -471,8 +483,7 @@ static void iterate(job *j, const vt_store *start, bool given, int jobs)
 		j->store = next;
 		requeue(j);
 	}
-	if (j->nqueue)
-		note_unsettled(j);
+	note_unsettled(j);
 }
 
 /*
@@ -561,6 +572,8 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	j.sums = xcalloc(cmds->len + 1, sizeof *j.sums);
 	j.queue = xcalloc(cmds->len + 1, sizeof *j.queue);
 	j.parsed = xcalloc(cmds->len + 1, sizeof *j.parsed);
+	j.analyses = xcalloc(cmds->len + 1, sizeof *j.analyses);
+	j.unsettled = xcalloc(cmds->len + 1, sizeof *j.unsettled);
 	atomic_init(&j.next, 0);
 	rounds(&j, start, o->summaries != NULL, jobs > 0 ? jobs : 1);
 	for (size_t i = 0; i < cmds->len; i++) {
@@ -580,6 +593,8 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	free(j.sums);
 	free(j.queue);
 	free(j.parsed);
+	free(j.analyses);
+	free(j.unsettled);
 	vt_cache_free(j.cache);
 	return worst;
 }

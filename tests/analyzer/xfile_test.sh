@@ -273,6 +273,25 @@ lint --summaries "$WORK/nowhere.json" src/a.c -- -I"$INC" 2>"$WORK/none.err" >/d
 check "missing summaries: exit 2" test $? -eq 2
 check "missing summaries: the file is named" grep -q "nowhere.json" "$WORK/none.err"
 
+# A chain of wrappers across 20 files settles one file per round: w1(v) inspects
+# as w20 does, and consumes when w20 does.
+mkdir -p "$WORK/chain"
+for i in $(seq 1 20); do
+	if [ "$i" -lt 20 ]; then
+		printf '#include <vtask.h>\nint w%d(vtask v);\nint w%d(vtask v) { return w%d(v); }\n' $((i + 1)) "$i" $((i + 1))
+	else
+		printf '#include <vtask.h>\nint w20(vtask v) { return vtask_is_completed(v); }\n'
+	fi >"$WORK/chain/f$i.c"
+done
+printf '#include <vtask.h>\nint w1(vtask v);\nvtask make(void);\nint use(void) { vtask v = make(); w1(v); return vtask_await(v, 0); }\n' >"$WORK/chain/main.c"
+lint --format json "$WORK"/chain/*.c -- -I"$INC" >"$WORK/chain.json"
+check "a chain of 20 files: the caller keeps v" test "$(grep -c '"rule"' "$WORK/chain.json")" -eq 0
+check "a chain of 20 files: no limit" grep -q '"limits":	\[\]' "$WORK/chain.json"
+sed -i 's/return vtask_is_completed(v)/return vtask_await(v, 0)/' "$WORK/chain/f20.c"
+lint --format json "$WORK"/chain/*.c -- -I"$INC" >"$WORK/chain2.json"
+check "a chain of 20 files ending in a consumption: v consumed twice" \
+	test "$(grep -c '"VT001"' "$WORK/chain2.json")" -eq 1
+
 # The cache: entries hold exports and lookups; the run's store is kept beside them.
 C=$WORK/cache
 cached() { "$VTLINT" --quiet --color never --cache-dir "$C" --format json src/a.c src/b.c src/c.c src/d.c -- -I"$INC" -Iinclude; }
