@@ -395,6 +395,15 @@ static void make_project(void)
 	write_file(path, "int on_disk;\n"); /* the editor's buffer wins */
 	snprintf(path, sizeof path, "%s/outside/e x.c", workdir);
 	write_file(path, "int on_disk;\n");
+	/* the store a command-line run kept beside its cache: keeps() only inspects */
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s/proj/.vtlint-cache'", workdir);
+	CHECK(system(cmd) == 0, "cannot make the cache folder");
+	snprintf(path, sizeof path, "%s/proj/.vtlint-cache/summaries.json", workdir);
+	write_file(path, "{\"vtlint_summaries\": 1, \"functions\": [{\"usr\": \"c:@F@keeps\", "
+		   "\"conflict\": false, \"params\": [{\"vtask\": true, \"out\": false, "
+		   "\"inspect\": true, \"outcomes\": 0}], \"paths\": []}]}\n");
+	snprintf(path, sizeof path, "%s/proj/k.c", workdir);
+	write_file(path, "int on_disk;\n");
 	snprintf(path, sizeof path, "%s/outside/callee.c", workdir);
 	write_file(path, "int on_disk;\n");
 	snprintf(path, sizeof path, "%s/outside/caller.c", workdir);
@@ -580,9 +589,18 @@ static const char caller[] =
 	"#include <vtask.h>\nint check(vtask v);\nvtask fetch(void);\n"
 	"int g(void) { vtask v = fetch(); check(v); return vtask_await(v, 0); }\n";
 
+static const char keeper[] =
+	"#include <vtask.h>\nint keeps(vtask v);\nvtask fetch(void);\n"
+	"int k(void) { vtask v = fetch(); keeps(v); return vtask_await(v, 0); }\n";
+
 static void cross_file(client *c)
 {
-	char uri_b[4300], uri_c[4300];
+	char uri_b[4300], uri_c[4300], uri_k[4300];
+
+	/* a function of the project no document defines: from the command line's store */
+	snprintf(uri_k, sizeof uri_k, "file://%s/proj/k.c", workdir);
+	open_doc(c, uri_k, keeper);
+	cJSON_Delete(expect(c, uri_k, 1, 0));
 
 	snprintf(uri_b, sizeof uri_b, "file://%s/outside/callee.c", workdir);
 	snprintf(uri_c, sizeof uri_c, "file://%s/outside/caller.c", workdir);
