@@ -45,6 +45,7 @@ typedef struct doc {
 	bool dirty;
 	double due;          /* when to analyse it (ms, monotonic) */
 	vt_unit_sums sums;   /* its exports to, and lookups in, the server's store */
+	int chased;          /* analyses since its last edit that other documents caused */
 } doc;
 
 /* One message of a batch: msg, or the framing error it was. */
@@ -221,6 +222,7 @@ static void schedule(server *s, doc *d, int delay)
 {
 	d->due = now_ms() + delay;
 	d->dirty = d->cmd.path != NULL;
+	d->chased = 0;
 }
 
 /* ---- diagnostics ---------------------------------------------------------------------- */
@@ -396,8 +398,12 @@ static void read_base(server *s, const doc *d)
 /*
  * The open documents' functions over the base.  A document whose lookups
  * the new store answers differently is analysed again at once: an edit to
- * a callee's file updates its callers' diagnostics.
+ * a callee's file updates its callers' diagnostics.  Documents that call
+ * each other settle as the command line's rounds do; MAX_CHASED bounds a
+ * recursion across documents that would not.
  */
+enum { MAX_CHASED = 16 };
+
 static void update_store(server *s)
 {
 	vt_store *next = vt_store_new();
@@ -412,9 +418,13 @@ static void update_store(server *s)
 	s->store = next;
 	for (size_t i = 0; i < s->docs.len; i++) {
 		doc *d = s->docs.data[i];
+		int chased = d->chased;
 
-		if (!d->dirty && d->cmd.path && !vt_lookups_hold(&d->sums, s->store))
-			schedule(s, d, 0);
+		if (!d->dirty && d->cmd.path && !vt_lookups_hold(&d->sums, s->store) &&
+		    chased < MAX_CHASED) {
+			schedule(s, d, 0); /* which counts from 0: an edit's */
+			d->chased = chased + 1;
+		}
 	}
 }
 
