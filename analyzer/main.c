@@ -47,6 +47,7 @@ typedef struct job {
 	bool *parsed;          /* analysed, not answered by the cache, in some round */
 	int *analyses;         /* how many times each was analysed (MAX_ANALYSES) */
 	bool *unsettled;       /* its lookups still changing when it reached the cap */
+	bool dumping;          /* --dump-cfg: the last pass, against the settled store */
 } job;
 
 /* ---- commands --------------------------------------------------------------------- */
@@ -183,8 +184,8 @@ static void project_files(const vt_options *o, configs *cs, vt_cmds *cmds)
 	vt_strings dbs = { 0 };
 	vt_cmds more = { 0 }, keep = { 0 };
 
-	if (o->dashdash || o->all || o->summaries)
-		return;
+	if (o->dashdash || o->all || o->summaries || o->run.parse_only)
+		return; /* --parse-only: no summaries, the files named are the benchmark */
 	databases_of(cmds, &dbs);
 	for (size_t k = 0; k < dbs.len; k++) {
 		vt_compdb *db = vt_compdb_new(dbs.data[k]);
@@ -250,6 +251,7 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 
 	ro.store = j->store;
 	ro.sums = &j->sums[i];
+	ro.dump_cfg = j->dumping ? ro.dump_cfg : NULL;
 	vt_findings_free(&j->results[i]); /* an earlier round's */
 	vt_unit_sums_free(&j->sums[i]);
 	memset(&j->results[i], 0, sizeof j->results[i]);
@@ -516,6 +518,22 @@ static bool changed_recursion(const job *j)
  * empty store (the cache still answers the files nothing changed for), so
  * that the report is the cold run's.
  */
+/*
+ * --dump-cfg: a function's CFG depends on its callees' summaries, so it is
+ * printed once, by one more analysis of the reported files once the rounds
+ * settled (not by every round, nor for the files read for summaries only).
+ */
+static void dump_pass(job *j, int jobs)
+{
+	if (!j->o->run.dump_cfg)
+		return;
+	j->dumping = true;
+	j->nqueue = j->nreport;
+	for (size_t i = 0; i < j->nreport; i++)
+		j->queue[i] = i;
+	run_round(j, jobs);
+}
+
 static void rounds(job *j, vt_store *start, bool given, int jobs)
 {
 	bool warm = vt_store_count(start) > 0 && !given;
@@ -532,6 +550,7 @@ static void rounds(job *j, vt_store *start, bool given, int jobs)
 	}
 	if (j->store != start)
 		vt_store_free(start);
+	dump_pass(j, jobs);
 }
 
 /* The store the run starts from: --summaries FILE, the cache's, or none; NULL: bad FILE. */
