@@ -292,11 +292,21 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* --cache-dir, or the build folder's; NULL when none (or it cannot be made: only slower). */
-static vt_cache *open_cache(const vt_options *o)
+/*
+ * --cache-dir, or the build folder's: -p's, else the one of the database
+ * the files' commands came from, whose other files are read for their
+ * summaries on every run.  NULL when none (or it cannot be made: only slower).
+ */
+static vt_cache *open_cache(const vt_options *o, const vt_cmds *cmds)
 {
-	char *dir = vt_cache_dir(o->cache_dir, o->build_path, o->no_cache || o->run.parse_only);
-	vt_cache *c = dir ? vt_cache_new(dir) : NULL;
+	const char *build = o->build_path;
+	char *dir;
+	vt_cache *c;
+
+	for (size_t i = 0; i < cmds->len && !build; i++)
+		build = cmds->data[i].origin;
+	dir = vt_cache_dir(o->cache_dir, build, o->no_cache || o->run.parse_only);
+	c = dir ? vt_cache_new(dir) : NULL;
 
 	free(dir);
 	return c;
@@ -581,7 +591,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	vt_store *start;
 	int worst = 0;
 
-	j.cache = open_cache(o);
+	j.cache = open_cache(o, cmds);
 	if (!(start = start_store(o, j.cache, all))) {
 		vt_cache_free(j.cache);
 		return 2;
