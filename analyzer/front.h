@@ -17,7 +17,7 @@ struct vt_lower_env {
 	const vt_config *config;  /* the project's wrappers, or NULL */
 	/* The user's place for a libclang location (outermost macro expansion). */
 	vt_loc (*loc)(vt_lower_env *env, CXSourceLocation sl);
-	/* The callee's summary when its body is in this unit, else NULL. */
+	/* The callee's summary when its body is in this unit or another file of the project, else NULL. */
 	vt_summary *(*summary)(vt_lower_env *env, CXCursor callee);
 };
 

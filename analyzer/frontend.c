@@ -4,7 +4,10 @@
  * compiler's errors, and analyses every function defined in the main file.
  * A callee defined in the same unit is analysed first, on demand, so that
  * its summary is ready at the call; recursive functions are analysed again
- * until their summaries reach a fixed point.
+ * until their summaries reach a fixed point.  A callee defined in another
+ * file of the project comes from the store the driver gives (summaries.c);
+ * the unit records what it looked up there and exports its own external
+ * functions' summaries, for the driver's rounds.
  */
 #include <errno.h>
 #include <stdlib.h>
