@@ -387,13 +387,30 @@ static provider *providers(const job *j, size_t *n)
 	return idx.data;
 }
 
-/* Every command's exports, the guessed ones (see rebuild) as "only inspects". */
-static vt_store *store_of(const job *j, const bool *guessed)
+/* Which files looked up which functions, sorted by name for dependents. */
+static provider *lookers(const job *j, size_t *n)
+{
+	VEC(provider) idx = { 0 };
+
+	for (size_t i = 0; i < j->cmds->len; i++)
+		for (size_t k = 0; k < j->sums[i].lookups.len; k++) {
+			provider p = { j->sums[i].lookups.data[k].usr, i };
+
+			vec_push(&idx, p);
+		}
+	if (idx.len)
+		qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
+	*n = idx.len;
+	return idx.data;
+}
+
+/* Every command's exports but skip's, the guessed ones (see rebuild) as "only inspects". */
+static vt_store *store_of(const job *j, const bool *guessed, const bool *skip)
 {
 	vt_store *s = vt_store_new();
 
 	for (size_t i = 0; i < j->cmds->len; i++)
-		for (size_t k = 0; k < j->sums[i].exports.len; k++) {
+		for (size_t k = 0; k < j->sums[i].exports.len && !(skip && skip[i]); k++) {
 			const vt_export *x = &j->sums[i].exports.data[k];
 			vt_summary g;
 
@@ -419,7 +436,7 @@ static vt_store *store_of(const job *j, const bool *guessed)
  */
 static vt_store *rebuild(const job *j)
 {
-	vt_store *s = store_of(j, NULL), *g;
+	vt_store *s = store_of(j, NULL, NULL), *g;
 	bool *guessed = xcalloc(j->cmds->len + 1, sizeof *guessed);
 	size_t n;
 	provider *idx = providers(j, &n);
@@ -433,7 +450,7 @@ static vt_store *rebuild(const job *j)
 		free(guessed);
 		return s;
 	}
-	g = store_of(j, guessed);
+	g = store_of(j, guessed, NULL);
 	vt_store_free(s);
 	free(guessed);
 	return g;
@@ -471,13 +488,18 @@ static void note_unsettled(job *j)
 				     "%d analyses: findings rest on the last one", MAX_ANALYSES);
 }
 
-/* Rounds from start (kept: the caller frees it) until no file's lookups change. */
-static void iterate(job *j, const vt_store *start, bool given, int jobs)
+/*
+ * Rounds from start (kept: the caller frees it) until no file's lookups
+ * change; the first round analyses the files only says (NULL: all).
+ */
+static void iterate(job *j, const vt_store *start, bool given, int jobs, const bool *only)
 {
 	j->store = start;
-	j->nqueue = j->cmds->len;
+	j->nqueue = 0;
 	for (size_t i = 0; i < j->cmds->len; i++) {
-		j->queue[i] = i;
+		if (only && !only[i])
+			continue;
+		j->queue[j->nqueue++] = i;
 		j->analyses[i] = 0;
 		j->unsettled[i] = false;
 	}
@@ -519,16 +541,6 @@ static bool changed_recursion(const job *j)
 }
 
 /*
- * Rounds until no file's lookups change (rules.md's fixed point, across
- * files).  Rounds are barriers: workers only read the store, which is
- * rebuilt between rounds from every file's exports, in no order that
- * matters.  A store given with --summaries is the whole project's: one
- * round.  A previous run's store (the cache's) saves rounds, but when an
- * edit changed a recursion across files the rounds start again from an
- * empty store (the cache still answers the files nothing changed for), so
- * that the report is the cold run's.
- */
-/*
  * --dump-cfg: a function's CFG depends on its callees' summaries, so it is
  * printed once, by one more analysis of the reported files once the rounds
  * settled (not by every round, nor for the files read for summaries only).
@@ -544,19 +556,70 @@ static void dump_pass(job *j, int jobs)
 	run_round(j, jobs);
 }
 
+/*
+ * The files the cache could not answer and every file that calls into
+ * them, through any chain of other files' functions.  No other file looks
+ * up what these export.
+ */
+static bool *dependents(const job *j)
+{
+	bool *d = xcalloc(j->cmds->len + 1, sizeof *d);
+	VEC(size_t) stack = { 0 };
+	size_t n;
+	provider *idx = lookers(j, &n);
+
+	for (size_t i = 0; i < j->cmds->len; i++)
+		if (j->parsed[i]) {
+			d[i] = true;
+			vec_push(&stack, i);
+		}
+	while (stack.len) {
+		const vt_unit_sums *u = &j->sums[stack.data[--stack.len]];
+
+		for (size_t k = 0; k < u->exports.len; k++) {
+			provider key = { u->exports.data[k].usr, 0 };
+			const provider *p = n ? bsearch(&key, idx, n, sizeof *idx, provider_cmp) : NULL;
+
+			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
+				p--;
+			for (; p && p < idx + n && !strcmp(p->usr, key.usr); p++)
+				if (!d[p->file]) {
+					d[p->file] = true;
+					vec_push(&stack, p->file);
+				}
+		}
+	}
+	free(idx);
+	free(stack.data);
+	return d;
+}
+
+/*
+ * Rounds until no file's lookups change (rules.md's fixed point, across
+ * files).  Rounds are barriers: workers only read the store, which is
+ * rebuilt between rounds from every file's exports, in no order that
+ * matters.  A store given with --summaries is the whole project's: one
+ * round.  A previous run's store (the cache's) saves rounds, but when an
+ * edit changed a recursion across files, the files it reached are analysed
+ * again as a cold run would, from a store without their exports, so that
+ * the report is the cold run's.  The others keep their results: they call
+ * none of these files' functions.
+ */
 static void rounds(job *j, vt_store *start, bool given, int jobs)
 {
 	bool warm = vt_store_count(start) > 0 && !given;
 
-	iterate(j, start, given, jobs);
-	if (warm && changed_recursion(j)) {
-		vt_store *empty = vt_store_new();
+	iterate(j, start, given, jobs, NULL);
+	if (warm && changed_recursion(j)) { /* its part again, as a cold run */
+		bool *part = dependents(j);
+		vt_store *rest = store_of(j, NULL, part);
 
 		if (j->store != start)
 			vt_store_free((vt_store *)j->store);
-		iterate(j, empty, false, jobs);
-		if (j->store != empty)
-			vt_store_free(empty);
+		iterate(j, rest, false, jobs, part);
+		if (j->store != rest)
+			vt_store_free(rest);
+		free(part);
 	}
 	if (j->store != start)
 		vt_store_free(start);

@@ -184,6 +184,7 @@ cat >"$P/src/c.c" <<'C'
 bool twice_defined(vtask v) { return vtask_is_completed(v); }
 bool twice_p(vtask *p) { return vtask_is_completed(*p); }
 static bool local_h(vtask v) { return vtask_is_completed(v); }
+bool check2(vtask v) { return vtask_is_completed(v); }
 
 int use_local_c(void)
 {
@@ -206,6 +207,16 @@ int use_local_d(void)
 
 	local_h(v);
 	return vtask_await(v, 0); // expect: VT001
+}
+
+bool check2(vtask v);
+
+int use_check2(void)
+{
+	vtask v = make(13);
+
+	check2(v);
+	return vtask_await(v, 0);
 }
 C
 {
@@ -316,8 +327,15 @@ check "cache: check() now consumes: a.c:10 is a second consumption" grep -q '"li
 check "cache: the hand-edited entry is gone" test "$(grep -c "WAS READ" "$WORK/touched.json")" -eq 0
 
 # A recursion across files made to consume, then back: as a cold run both ways.
+# d.c calls none of a.c's or b.c's functions (c.c's check2 only): its entry
+# (marked) still answers.
+e=$(grep -l 'src/d.c' "$C"/[0-9a-f]*.json | head -1)
+sed -i 's/is consumed a second time/KEPT FROM THE CACHE/' "$e"
 sed -i 's/^\t\treturn vtask_is_completed(v);$/\t\treturn vtask_await(v, 0) == 0;/' src/b.c
 cold >"$WORK/nocache3.json"
+cached >"$WORK/rec.json"
+check "cache: a file the edit does not reach is not analysed again" grep -q "KEPT FROM THE CACHE" "$WORK/rec.json"
+rm -f "$e"
 cached >"$WORK/rec.json"
 check "cache: a recursion that consumes now" cmp "$WORK/nocache3.json" "$WORK/rec.json"
 sed -i 's/^\t\treturn vtask_await(v, 0) == 0;$/\t\treturn vtask_is_completed(v);/' src/b.c
