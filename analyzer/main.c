@@ -257,8 +257,11 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 	memset(&j->results[i], 0, sizeof j->results[i]);
 	j->status[i] = vt_cache_check(j->cache, f, c, &ro, &j->results[i], &hit);
 	j->parsed[i] |= !hit;
-	if (i >= j->nreport)
-		return; /* read for its summaries only */
+	if (i >= j->nreport) { /* read for its summaries only */
+		vt_findings_free(&j->results[i]);
+		memset(&j->results[i], 0, sizeof j->results[i]);
+		return;
+	}
 	vt_filter_headers(&j->results[i], c->path, j->srcroot, j->header_filter);
 	vt_display_paths(&j->results[i], c->file);
 	if (!vt_suppress_headers(&j->results[i], c->file, j->o->run.show_suppressed))
