@@ -125,7 +125,9 @@ static vt_summary only_inspects(CXCursor def)
 		CXType t = clang_getCursorType(clang_Cursor_getArgument(def, i));
 		vt_sum_path p = { .param = i, .bits = OUT_TOUCHED, .lo = INT64_MIN, .hi = INT64_MAX };
 
-		s.param[i].is_vtask = s.param[i].inspect_only = vt_is_vtask_type(t);
+		/* a vt_task * is followed as a vtask parameter is (VT007) */
+		s.param[i].is_vtask = s.param[i].inspect_only =
+			vt_is_vtask_type(t) || vt_is_task_ptr_type(t);
 		s.param[i].is_out = vt_is_vtask_ptr_type(t);
 		if (s.param[i].is_out) {
 			s.param[i].outcomes = 1u << OUT_TOUCHED;

@@ -303,6 +303,27 @@ lint --format json "$WORK"/chain/*.c -- -I"$INC" >"$WORK/chain2.json"
 check "a chain of 20 files ending in a consumption: v consumed twice" \
 	test "$(grep -c '"VT001"' "$WORK/chain2.json")" -eq 1
 
+# Recursion starts from "only inspects" for a vt_task * as for a vtask: a
+# recursive helper that only reads the reference leaves it the caller's.
+cat >"$WORK/rec_task.c" <<'C'
+#include <vtask.h>
+static int wait_rec(vt_task *t, int n)
+{
+	if (n == 0)
+		return vt_task_await(t, NULL);
+	return wait_rec(t, n - 1);
+}
+int main(void)
+{
+	vt_task *t = vt_task_from_result(NULL);
+
+	return wait_rec(t, 2);
+}
+C
+lint --format json "$WORK/rec_task.c" -- -I"$INC" >"$WORK/rec_task.json"
+check "a recursive read-only vt_task * helper: VT007 in the caller" grep -q '"VT007"' "$WORK/rec_task.json"
+check "a recursive read-only vt_task * helper: settled" grep -q '"limits":	\[\]' "$WORK/rec_task.json"
+
 # The cache: entries hold exports and lookups; the run's store is kept beside them.
 C=$WORK/cache
 cached() { "$VTLINT" --quiet --color never --cache-dir "$C" --format json src/a.c src/b.c src/c.c src/d.c -- -I"$INC" -Iinclude; }
