@@ -71,7 +71,7 @@ vt_event *cfg_emit(vt_func *fn, int block, enum vt_ev_kind kind, vt_loc loc)
 	vt_event e = { .kind = kind, .dst = -1, .src = -1, .id = fn->nevents++,
 		       .loc = loc, .arg = -1, .ret = -1 };
 
-	if (kind != EV_FORGET && kind != EV_SETK && kind != EV_SRC_TOKEN)
+	if (kind != EV_FORGET && kind != EV_SETK && kind != EV_CALLRET && kind != EV_SRC_TOKEN)
 		fn->uses_vtask = true;
 	vec_push(&b->ev, e);
 	return &b->ev.data[b->ev.len - 1];
@@ -90,7 +90,7 @@ const char *cfg_ev_name(enum vt_ev_kind k)
 {
 	static const char *const names[] = {
 		"birth", "copy", "clear", "consume", "inspect", "handoff",
-		"store", "escape", "callref", "drop", "forget", "setk", "point",
+		"store", "escape", "callref", "drop", "forget", "setk", "callret", "point",
 		"source-set", "source-reset", "source-token", "source-make",
 	};
 	return k < sizeof names / sizeof *names ? names[k] : "?";

@@ -465,6 +465,23 @@ static void callref(vt_rule_ctx *cx, stateset *work, size_t i, int src)
 	work->data[i] = NULL;
 }
 
+/* What a seen callee returned, given no &x: one state per way out it has. */
+static void callret(stateset *work, size_t i, const vt_event *ev)
+{
+	const vt_summary *sum = ev->sum;
+	state *base = work->data[i];
+
+	for (size_t k = 0; k < sum->paths.len; k++)
+		if (sum->paths.data[k].param == VT_RET_PATHS) {
+			state *s = st_copy(base);
+
+			returned(s, ev, &sum->paths.data[k]);
+			vec_push(work, s);
+		}
+	st_free(base); /* no way out at all: the callee never returns */
+	work->data[i] = NULL;
+}
+
 /* The vtask variable an event's operand names on this path: through a vtask * local. */
 static int resolve(const vt_rule_ctx *cx, const state *s, int var)
 {
@@ -517,6 +534,7 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	case EV_STORE: store(cx, s, src); break;
 	case EV_ESCAPE: escape(cx, s, src); break;
 	case EV_CALLREF: callref(cx, work, i, src); break;
+	case EV_CALLRET: callret(work, i, ev); break;
 	case EV_DROP: release(cx, s, src); break;
 	case EV_FORGET: forget(cx, s, ev->dst); break;
 	case EV_SETK: set_int(cx, s, ev); break;
@@ -558,7 +576,7 @@ static void live_through(const vt_func *fn, int b, uint64_t *set)
 		if (ev->kind == EV_SETK || ev->kind == EV_FORGET ||
 		    (ev->kind == EV_INSPECT && ev->dst >= 0))
 			set_bit(set, ev->dst, false);
-		if (ev->kind == EV_CALLREF && ev->ret >= 0)
+		if ((ev->kind == EV_CALLREF || ev->kind == EV_CALLRET) && ev->ret >= 0)
 			set_bit(set, ev->ret, false);
 		if (ev->kind == EV_SETK && ev->src >= 0)
 			set_bit(set, ev->src, true);
@@ -745,7 +763,8 @@ static void exit_path(const vt_func *fn, state *s, vt_summary *sum, int param, u
 			p.ex = f->nex ? memcpy(xmalloc(f->nex * sizeof *f->ex), f->ex,
 					      f->nex * sizeof *f->ex) : NULL;
 		}
-	sum->param[param].outcomes |= 1u << bits;
+	if (param != VT_RET_PATHS)
+		sum->param[param].outcomes |= 1u << bits;
 	for (size_t k = 0; k < sum->paths.len; k++)
 		if (same_path(&sum->paths.data[k], &p)) {
 			free(p.ex);
@@ -762,6 +781,34 @@ static void summarize_out(engine *en, vt_summary *sum, int v)
 	for (size_t i = 0; i < exit->len; i++)
 		exit_path(fn, exit->data[i], sum, fn->vars.data[v].param,
 			  exit_outcome(exit->data[i], v));
+}
+
+/* After a run that follows no operation: what each way out returns. */
+static void summarize_ret(engine *en, vt_summary *sum)
+{
+	const vt_func *fn = en->cx.fn;
+	stateset *exit = &en->in[fn->exit];
+
+	for (size_t i = 0; i < exit->len; i++)
+		exit_path(fn, exit->data[i], sum, VT_RET_PATHS, 0);
+}
+
+/* The int local an event gives a value its callee or a constant knows, or -1. */
+static int known_dst(const vt_event *ev)
+{
+	if (ev->kind == EV_SETK)
+		return ev->dst;
+	return ev->kind == EV_CALLREF || ev->kind == EV_CALLRET ? ev->ret : -1;
+}
+
+/* The function returns, on some path, a value its callers' tests may select. */
+static bool returns_known(const vt_func *fn)
+{
+	for (size_t b = 0; fn->ret >= 0 && b < fn->blocks.len; b++)
+		for (size_t e = 0; e < fn->blocks.data[b].ev.len; e++)
+			if (known_dst(&fn->blocks.data[b].ev.data[e]) == fn->ret)
+				return true;
+	return false;
 }
 
 static void summarize_params(engine *en, vt_summary *sum)
@@ -802,6 +849,8 @@ static void run_once(engine *en, int track, vt_summary *sum)
 		if (fn->vars.data[v].kind == VAR_OUT && fn->vars.data[v].param >= 0 &&
 		    fn->vars.data[v].birth == track)
 			summarize_out(en, sum, (int)v);
+	if (sum && track == TRACK_NONE && fn->ret >= 0)
+		summarize_ret(en, sum);
 	for (size_t b = 0; b < nb; b++) {
 		for (size_t i = 0; i < en->in[b].len; i++)
 			st_free(en->in[b].data[i]);
@@ -826,8 +875,8 @@ static void run_all(engine *en, vt_summary *sum)
 			stores |= ev->kind == EV_STORE || ev->kind == EV_SRC_SET ||
 				  ev->kind == EV_SRC_RESET || ev->kind == EV_SRC_MAKE;
 		}
-	if (stores)
-		run_once(en, TRACK_NONE, NULL);
+	if (stores || (sum && returns_known(fn)))
+		run_once(en, TRACK_NONE, sum && returns_known(fn) ? sum : NULL);
 }
 
 static void note_budget(engine *en)

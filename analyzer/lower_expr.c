@@ -115,6 +115,21 @@ static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret, const c
 	}
 }
 
+/* A seen callee given no &x: what it returns on each way out is what ret may hold. */
+static void returned_value(L *l, CXCursor c, vt_summary *sum, int ret)
+{
+	vt_event *e;
+
+	for (size_t k = 0; k < sum->paths.len; k++)
+		if (sum->paths.data[k].param == VT_RET_PATHS) {
+			e = lw_emit(l, EV_CALLRET, lw_loc_of(l, c));
+			e->sum = sum;
+			e->ret = ret;
+			l->ret_used = true;
+			return;
+		}
+}
+
 static const char *intern(L *l, CXCursor c)
 {
 	char *s = lw_spelling(c);
@@ -261,6 +276,8 @@ static int call(L *l, CXCursor c)
 			sum = l->env->summary(l->env, callee);
 		for (int i = 0; i < nargs; i++)
 			argument(l, clang_Cursor_getArgument(c, i), sum, i, &ret, name);
+		if (ret >= 0 && sum)
+			returned_value(l, c, sum, ret);
 	}
 	if (lw_cursor_is_task(c) && direct && vt_callee_makes_task(name))
 		r = birth(l, c, intern(l, callee), OP_TASK);

@@ -263,6 +263,7 @@ enum vt_ev_kind {
 	EV_DROP,    /* src leaves scope here */
 	EV_FORGET,  /* int local dst changed: what tests told about it is void */
 	EV_SETK,    /* int local dst = k, a constant: a fact until it changes */
+	EV_CALLRET, /* int local dst = what a seen callee returns on one of its ways out (sum) */
 	EV_POINT,   /* vtask * local dst now names vtask variable src (-1: none we follow) */
 	EV_SRC_SET,   /* source src completed (vt_source_set_result / set_error) */
 	EV_SRC_RESET, /* source src starts its next version (flags 1: vt_source_init) */
@@ -295,7 +296,7 @@ typedef struct vt_event {
 	int id;                   /* source-ordered number inside the function */
 	vt_loc loc;
 	const char *what;         /* callee name or container description */
-	struct vt_summary *sum;   /* EV_CALLREF */
+	struct vt_summary *sum;   /* EV_CALLREF, EV_CALLRET */
 	int arg;                  /* EV_CALLREF: parameter index */
 	int ret;                  /* EV_CALLREF: int variable receiving the result, or -1 */
 	int64_t k;                /* EV_SETK */
@@ -360,8 +361,11 @@ typedef struct vt_param_sum {
 /*
  * One way out of the function for an out-parameter's operation: its effect
  * bits and the values the function returns there (lo..hi less ex; all of
- * them when it returns no scalar or nothing is known).
+ * them when it returns no scalar or nothing is known).  Paths of param
+ * VT_RET_PATHS say only what is returned, for calls given no &x (rules.md:
+ * the value a visible callee returns selects its paths).
  */
+enum { VT_RET_PATHS = -1 };
 typedef struct vt_sum_path {
 	int param;
 	uint8_t bits;
