@@ -210,6 +210,26 @@ static bool takes_vtasks(CXCursor fn)
 }
 
 /*
+ * A summary of it can tell its callers something: what it does with a vtask
+ * it is given, or which values it returns (a scalar its callers may test).
+ */
+static bool summary_matters(CXCursor fn)
+{
+	CXType r = clang_getCanonicalType(clang_getCursorResultType(fn));
+
+	return takes_vtasks(fn) || (r.kind >= CXType_Bool && r.kind <= CXType_Int128) ||
+	       r.kind == CXType_Enum || r.kind == CXType_Pointer;
+}
+
+static bool returns_known(const vt_summary *s)
+{
+	for (size_t i = 0; i < s->paths.len; i++)
+		if (s->paths.data[i].param == VT_RET_PATHS)
+			return true;
+	return false;
+}
+
+/*
  * A function defined in no header or file of this unit: another file of the
  * project may define it (the store), else it is unseen code.  The answer is
  * recorded: when the store changes it, the unit is analysed again.
@@ -219,7 +239,7 @@ static vt_summary *store_summary(unit *u, CXCursor callee)
 	const vt_summary *sum;
 	CXString usr;
 
-	if (!u->opts->store || !takes_vtasks(callee))
+	if (!u->opts->store || !summary_matters(callee))
 		return NULL; /* only such functions are exported */
 	usr = clang_getCursorUSR(callee);
 	sum = vt_store_get(u->opts->store, clang_getCString(usr));
@@ -371,7 +391,8 @@ static void export_fns(unit *u)
 		vt_export x;
 
 		if (!r->in_main || r->state != FN_DONE ||
-		    clang_getCursorLinkage(r->def) != CXLinkage_External || !takes_vtasks(r->def))
+		    clang_getCursorLinkage(r->def) != CXLinkage_External ||
+		    !(takes_vtasks(r->def) || returns_known(&r->sum)))
 			continue;
 		usr = clang_getCursorUSR(r->def);
 		x = (vt_export){ xstrdup(clang_getCString(usr)), vt_summary_copy(&r->sum) };

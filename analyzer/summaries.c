@@ -267,19 +267,35 @@ static bool json_uint(const cJSON *j, double max, unsigned *v)
 	return true;
 }
 
+/* A parameter's index, or VT_RET_PATHS (-1): a way out that says only what is returned. */
+static bool json_path_param(const cJSON *j, int nparams, int *param)
+{
+	unsigned u;
+
+	if (cJSON_IsNumber(j) && j->valuedouble == VT_RET_PATHS) {
+		*param = VT_RET_PATHS;
+		return true;
+	}
+	if (nparams < 1 || !json_uint(j, nparams - 1, &u))
+		return false;
+	*param = (int)u;
+	return true;
+}
+
 static bool json_path(const cJSON *o, int nparams, vt_sum_path *p)
 {
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(o, "except"), *x;
-	unsigned param, bits;
+	unsigned bits;
+	int param;
 	size_t n = 0;
 
-	if (!json_uint(cJSON_GetObjectItemCaseSensitive(o, "param"), nparams - 1, &param) ||
+	if (!json_path_param(cJSON_GetObjectItemCaseSensitive(o, "param"), nparams, &param) ||
 	    !json_uint(cJSON_GetObjectItemCaseSensitive(o, "bits"), 31, &bits) ||
 	    !json_int64(cJSON_GetObjectItemCaseSensitive(o, "lo"), &p->lo) ||
 	    !json_int64(cJSON_GetObjectItemCaseSensitive(o, "hi"), &p->hi) || !cJSON_IsArray(ex) ||
 	    cJSON_GetArraySize(ex) > MAX_PATHS)
 		return false;
-	p->param = (int)param;
+	p->param = param;
 	p->bits = (uint8_t)bits;
 	p->nex = (size_t)cJSON_GetArraySize(ex);
 	p->ex = p->nex ? xcalloc(p->nex, sizeof *p->ex) : NULL;
@@ -322,7 +338,7 @@ bool vt_summary_from_json(const cJSON *o, vt_summary *s)
 			goto bad;
 	cJSON_ArrayForEach(j, paths) {
 		vt_sum_path p = { 0 };
-		bool ok = s->nparams > 0 && json_path(j, s->nparams, &p);
+		bool ok = json_path(j, s->nparams, &p);
 
 		vec_push(&s->paths, p); /* pushed even when bad: freed with the rest */
 		if (!ok)

@@ -120,6 +120,31 @@ START_TEST(json_reads_back_exactly)
 }
 END_TEST
 
+/* A function given no vtask whose two ways out return 2 and 3..4: its callers' tests use them. */
+START_TEST(json_keeps_what_is_returned)
+{
+	vt_summary a = { 0 };
+	vt_sum_path two = { .param = VT_RET_PATHS, .lo = 2, .hi = 2 };
+	vt_sum_path more = { .param = VT_RET_PATHS, .lo = 3, .hi = 4 };
+	vt_store *s = vt_store_new(), *back;
+	char *text, *why = NULL;
+
+	a.param = calloc(1, sizeof *a.param);
+	vec_push(&a.paths, two);
+	vec_push(&a.paths, more);
+	vt_store_add(s, "c:@F@mode", &a);
+	vt_store_seal(s);
+	text = vt_store_to_json(s);
+	back = vt_store_from_json(text, strlen(text), &why);
+	ck_assert_ptr_nonnull(back);
+	ck_assert(vt_summary_same(vt_store_get(back, "c:@F@mode"), &a));
+	free(text);
+	vt_store_free(s);
+	vt_store_free(back);
+	vt_summary_free(&a);
+}
+END_TEST
+
 START_TEST(bad_json_says_what_is_wrong)
 {
 	static const char *const bad[] = {
@@ -154,6 +179,7 @@ static Suite *suite(void)
 	tcase_add_test(t, lookups_hold_until_the_answer_changes);
 	tcase_add_test(t, the_guess_only_inspects);
 	tcase_add_test(t, json_reads_back_exactly);
+	tcase_add_test(t, json_keeps_what_is_returned);
 	tcase_add_test(t, bad_json_says_what_is_wrong);
 	suite_add_tcase(s, t);
 	return s;
