@@ -44,6 +44,7 @@ FLAGS = {
     "recursion": True,   # a recursive helper that only inspects its parameter
     "orfacts": True,     # a test of b && b' whose false side is needed later
     "producer": True,    # vt_source producers (VT006) and vt_task * references (VT007)
+    "threads": True,     # &x handed to pthread_create / thrd_create (VT002)
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
@@ -51,6 +52,8 @@ FLAGS = {
 }
 
 PRELUDE = r"""#include <vtask.h>
+#include <pthread.h>
+#include <threads.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +90,16 @@ static inline void seen(int line)
 }
 #define VT_AWAIT(x) ((void)vtask_await((x), NULL))
 #define VT_DROP(x) vt_task_release(vtask_as_task(x))
+/* A thread reached the loop with vt_post: the posted fiber sets g_posted
+   once it has read the vtask and begun awaiting, and the fiber that handed
+   it over waits for that, so that it never changes the vtask first. */
+static volatile int g_posted;
+static inline void tsync(void)
+{
+	while (!g_posted)
+		vt_yield();
+	g_posted = 0;
+}
 """
 
 
@@ -237,6 +250,35 @@ class Unit:
         self.handoffs.append(ln)
         return ln
 
+    def thread_handoff(self, depth):
+        """&x (or a local pointer holding it) to another thread, joined at
+        once so that the thread has read x before this fiber goes on.  A
+        thread is no fiber: it awaits only complete kinds (an incomplete one
+        would be VT_EMISUSE with no report, and its task never released);
+        or it hands the pointer to a fiber of the loop with vt_post, which
+        may wait (VT002 when this fiber also consumes it), and this fiber
+        yields until that fiber has read x (tsync)."""
+        v = self.pick(lambda x: x.kind in ("S", "S2", "H"))
+        if v is None:
+            return
+        new = ""
+        if v.ptr:
+            arg = v.ptr
+        elif self.r.random() < 0.3:
+            arg = "q_"
+        else:
+            arg = f"&{v.name}"
+        if v.kind in ("S", "H") and not v.ptr and self.r.random() < 0.3:
+            new = f"{v.name} = {self.fresh(v.kind)}; "
+        q = f"vtask *q_ = &{v.name}; " if arg == "q_" else ""
+        f = "tp" if v.kind == "H" else self.r.choice(["tw", "tt", "tp"])
+        if f == "tt":
+            text = f"thrd_t th_; thrd_create(&th_, {self.p('tt')}, {arg}); thrd_join(th_, NULL);"
+        else:
+            text = (f"pthread_t th_; pthread_create(&th_, NULL, {self.p(f)}, {arg}); "
+                    f"pthread_join(th_, NULL);{' tsync();' if f == 'tp' else ''}")
+        self.call(f, depth, f"{new}{{ {q}{text} }}")
+
     def pick(self, pred=lambda v: True):
         c = [v for v in self.vars if pred(v)]
         return self.r.choice(c) if c else None
@@ -246,6 +288,9 @@ class Unit:
         self.budget -= 1
         if self.flags["producer"] and self.r.random() < 0.12:
             Producer(self).block(depth)
+            return
+        if self.flags["threads"] and self.r.random() < 0.05:
+            self.thread_handoff(depth)
             return
         r = self.r.random()
         v = self.pick()
@@ -488,6 +533,19 @@ class Unit:
                     f"\treturn {p('hr')}(t, n - 1);", "}"]),
             ("hrc", [f"static int {p('hrc')}(vtask *p, int b)",
                      "{", "\tif (b) {", f"\t\t{pform}", "\t\treturn 1;", "\t}", "\treturn 0;", "}"]),
+            # Threads a vtask is handed to: tw and tt await a complete one;
+            # tp posts it to a fiber of the loop (pw) that awaits it.
+            ("tw", [f"static void *{p('tw')}(void *a)",
+                    "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);",
+                    "\treturn NULL;", "}"]),
+            ("tt", [f"static int {p('tt')}(void *a)",
+                    "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);",
+                    "\treturn 0;", "}"]),
+            ("tp", [f"static void {p('pw')}(void *a)",
+                    "{", "\tvtask t = *(vtask *)a;", "\tg_posted = 1;",
+                    "\t(void)vtask_await(t, NULL);", "}",
+                    f"static void *{p('tp')}(void *a)",
+                    "{", f"\t(void)vt_post(g_loop, {p('pw')}, a);", "\treturn NULL;", "}"]),
             # The fiber a vtask is handed to: it awaits it.
             ("waiter", [f"static void {p('waiter')}(void *a)",
                         "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);", "}"]),
@@ -535,6 +593,10 @@ class Unit:
                 self.groups.union(a, x)
             for c in self.calls.get(name, []):
                 self.groups.union(a, c)
+        # Every thread hand-off is one place with the threads' consumptions.
+        th = [self.ranges[n][0] for n in ("tw", "tt", "tp") if n in self.ranges]
+        for a in th[1:]:
+            self.groups.union(th[0], a)
 
 GUARD = ("if (vtask_is_completed({0})) (void)vtask_get_result({0}, NULL); "
          "else vt_task_release(vtask_as_task({0}));")
