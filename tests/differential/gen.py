@@ -45,6 +45,7 @@ FLAGS = {
     "orfacts": True,     # a test of b && b' whose false side is needed later
     "producer": True,    # vt_source producers (VT006) and vt_task * references (VT007)
     "threads": True,     # &x handed to pthread_create / thrd_create (VT002)
+    "unseen": True,      # &x given to unseen code: unseen.c, or a function pointer
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
@@ -90,6 +91,8 @@ static inline void seen(int line)
 }
 #define VT_AWAIT(x) ((void)vtask_await((x), NULL))
 #define VT_DROP(x) vt_task_release(vtask_as_task(x))
+/* In unseen.c, which vtlint does not see: consumes *p, leaves {0} there. */
+void dt_take(vtask *p);
 /* A thread reached the loop with vt_post: the posted fiber sets g_posted
    once it has read the vtask and begun awaiting, and the fiber that handed
    it over waits for that, so that it never changes the vtask first. */
@@ -138,6 +141,8 @@ class Unit:
         self.vars = []
         self.nvar = 0
         self.punions = []        # (line, line): one VT007 place (one task's references)
+        self.handoffs = []       # lines of hand-offs to the waiter fiber
+        self.fp_used = False     # ft is called through its pointer
 
     # ---- emission ----
     def emit(self, depth, text):
@@ -279,6 +284,30 @@ class Unit:
                     f"pthread_join(th_, NULL);{' tsync();' if f == 'tp' else ''}")
         self.call(f, depth, f"{new}{{ {q}{text} }}")
 
+    def unseen_call(self, depth):
+        """&x to code vtlint does not see (unseen.c's dt_take, or ft through
+        a function pointer), just after x is given a fresh operation: the
+        callee consumes that once and leaves the zero vtask in x, so that
+        nothing the unit does with x later is misuse for the runtime, as it
+        is no finding for vtlint (x is tracked again from its next
+        assignment)."""
+        v = self.pick(lambda x: not x.ptr)
+        if v is None:
+            return
+        if self.r.random() < 0.5:
+            f = "dt_take"
+        else:
+            f = self.p("fp")
+            self.fp_used = True
+        arg = f"&{v.name}"
+        if self.r.random() < 0.25:
+            arg = "q_"
+        call = f"{f}({arg});" if arg != "q_" else f"{{ vtask *q_ = &{v.name}; {f}(q_); }}"
+        if v.kind == "S2":
+            self.call("mk", depth, f"{v.name} = {self.p('mk')}(); {call}")
+        else:
+            self.emit(depth, f"{v.name} = {self.fresh(v.kind)}; {call}")
+
     def pick(self, pred=lambda v: True):
         c = [v for v in self.vars if pred(v)]
         return self.r.choice(c) if c else None
@@ -291,6 +320,9 @@ class Unit:
             return
         if self.flags["threads"] and self.r.random() < 0.05:
             self.thread_handoff(depth)
+            return
+        if self.flags["unseen"] and self.r.random() < 0.04:
+            self.unseen_call(depth)
             return
         r = self.r.random()
         v = self.pick()
@@ -546,13 +578,16 @@ class Unit:
                     "\t(void)vtask_await(t, NULL);", "}",
                     f"static void *{p('tp')}(void *a)",
                     "{", f"\t(void)vt_post(g_loop, {p('pw')}, a);", "\treturn NULL;", "}"]),
+            # Called only through a function pointer: unseen for vtlint.
+            ("ft", [f"static void {p('ft')}(vtask *p)",
+                    "{", f"\t{pform}", "\t*p = VTASK_COMPLETED;", "}",
+                    f"static void (*volatile {p('fp')})(vtask *) = {p('ft')};"]),
             # The fiber a vtask is handed to: it awaits it.
             ("waiter", [f"static void {p('waiter')}(void *a)",
                         "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);", "}"]),
         ]
 
     def generate(self):
-        self.handoffs = []
         self.maxdepth = self.r.randrange(2, 5)
         self.emit(0, f"static void {self.p('f')}(int b0, int b1, int b2, int h, int s)")
         self.emit(0, "{")
@@ -566,7 +601,8 @@ class Unit:
         body = self.lines
         self.lines = []
         for name, text in self.helpers():
-            if name not in self.calls and not (name == "waiter" and self.handoffs):
+            if name not in self.calls and not (name == "waiter" and self.handoffs) \
+                    and not (name == "ft" and self.fp_used):
                 continue
             first = len(self.lines)
             self.lines += [(0, t) for t in text]
