@@ -46,6 +46,7 @@ FLAGS = {
     "producer": True,    # vt_source producers (VT006) and vt_task * references (VT007)
     "threads": True,     # &x handed to pthread_create / thrd_create (VT002)
     "unseen": True,      # &x given to unseen code: unseen.c, or a function pointer
+    "srchelpers": True,  # producer: helpers taking vt_source * (clean across the call)
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
@@ -578,6 +579,17 @@ class Unit:
                     "\t(void)vtask_await(t, NULL);", "}",
                     f"static void *{p('tp')}(void *a)",
                     "{", f"\t(void)vt_post(g_loop, {p('pw')}, a);", "\treturn NULL;", "}"]),
+            # Producer helpers (srchelpers): complete, reset, make a vtask.
+            ("sc", [f"static void {p('sc')}(vt_source *s, int b)", "{", "\tif (b)",
+                    "\t\tvt_source_set_result(s, (void *)1);", "}"]),
+            ("sce", [f"static void {p('sce')}(vt_source *s, int b)", "{", "\tif (b)",
+                     "\t\tvt_source_set_result(s, (void *)2);", "\telse",
+                     "\t\tvt_source_set_error(s, 5);", "}"]),
+            ("sr", [f"static void {p('sr')}(vt_source *s, int b)", "{", "\tif (b)",
+                    "\t\tvt_source_reset(s);", "}"]),
+            ("srr", [f"static void {p('srr')}(vt_source *s)", "{", "\tvt_source_reset(s);", "}"]),
+            ("sm", [f"static vtask {p('sm')}(vt_source *s)", "{",
+                    "\treturn vtask_from_source(s, vt_source_token(s));", "}"]),
             # Called only through a function pointer: unseen for vtlint.
             ("ft", [f"static void {p('ft')}(vtask *p)",
                     "{", f"\t{pform}", "\t*p = VTASK_COMPLETED;", "}",
@@ -692,7 +704,16 @@ class Producer:
         resets = 0            # resets emitted (any of them may have run)
         tokens = []           # (name, resets when read)
         out = []              # [name, safe, must, used]: vtasks maybe unconsumed
+        # What both sides know of the current version's completion: "none"
+        # (not completed on any path), "direct" (completed only by calls
+        # here, which vtlint sees), "unknown" (a helper may have completed
+        # it, or vtlint forgot what it knew at a helper call).
+        self.state = "none"
+        helpers = u.flags["srchelpers"] and not S.endswith(".s")
         for _ in range(r.randrange(2, 8)):
+            if helpers and r.random() < 0.2:
+                self.src_helper(S, out, tokens)
+                continue
             x = r.random()
             if x < 0.22:
                 t = self.name("t")
@@ -710,12 +731,18 @@ class Producer:
                 u.emit(d, f"uint16_t {k} = vt_source_token({S});")
                 tokens.append((k, resets))
             elif x < 0.6:
+                if self.state == "unknown":
+                    continue
                 op = (f"vt_source_set_result({S}, (void *){r.randrange(1, 9)});"
                       if r.random() < 0.75 else f"vt_source_set_error({S}, {r.randrange(1, 30)});")
                 u.emit(d, self.maybe(op)[0])
+                self.state = "direct"
             elif x < 0.78:
                 if all(o[1] for o in out):
-                    u.emit(d, self.maybe(f"vt_source_reset({S});")[0])
+                    text, every = self.maybe(f"vt_source_reset({S});")
+                    u.emit(d, text)
+                    if every:
+                        self.state = "none"
                     resets += 1
                     for o in out:
                         o[1] = u.flags["stale"]
@@ -732,6 +759,44 @@ class Producer:
         for t, _, must, used in out:
             if not used and (must or r.random() < 0.7):
                 u.emit(d, GUARD.format(t))
+
+    def src_helper(self, S, out, tokens):
+        """A call of a helper taking the source (`srchelpers`).  VT006 is
+        judged within one function (rules.md), and vtlint forgets at such a
+        call what it knew of the source (its completion, its tokens), while
+        the runtime sees what the helper did: so every call is clean on
+        every path, and nothing after it rests on what was known before.
+        - sc/sce complete it (on h's paths / on every path): only while no
+          path has completed this version;
+        - sr/srr reset it (on h's paths / always): only while no vtask of it
+          may be outstanding (vtlint would not see the reset that made an
+          outstanding one old, the runtime would not count it at the next);
+        - sm makes a vtask of it, which no reset may meet outstanding (it is
+          not made by vtask_from_source here, so vtlint would not count it).
+        A token read before the call is never used after it."""
+        u, r = self.u, self.r
+        h = r.choice(["sc", "sce", "sr", "srr", "sm"])
+        if h in ("sc", "sce") and self.state != "none":
+            return
+        if h in ("sr", "srr") and out:
+            return
+        arg = "" if h in ("srr", "sm") else ", h"
+        call = f"{u.p(h)}({S}{arg});"
+        if h == "sm":
+            t = self.name("t")
+            u.call(h, self.d, f"vtask {t} = {call}")
+            out.append([t, False, False, False])
+            every = True
+        else:
+            text, every = self.maybe(call)
+            u.call(h, self.d, text)
+        tokens.clear()
+        if h in ("sc", "sce"):
+            self.state = "unknown"
+        elif h == "srr" and every:
+            self.state = "none"
+        elif self.state == "direct":
+            self.state = "unknown"
 
     # ---- vt_task * ----
     def make(self, rn, decl):
