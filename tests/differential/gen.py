@@ -19,6 +19,9 @@ Why the programs look the way they do:
        on both sides), never awaited;
     H  pending until hfire(): the only kind handed to a waiter fiber (VT002);
        the body awaits it only as (hfire(), vtask_await(h, NULL)).
+  A thread (threads) awaits only S and S2 (outside a fiber an incomplete
+  vtask cannot be awaited, and the runtime reports that under no rule); H
+  goes to a thread that posts it to a fiber of the loop (vt_post).
 - Every consuming or inspecting statement is one line, so that a fault on a
   branch the run did not take still shares its line with the one it took.
 - Loop bodies only assign fresh operations to variables declared outside the
