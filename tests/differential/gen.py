@@ -54,6 +54,7 @@ FLAGS = {
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
     "stale": False,      # a stale-token or old-version vtask left unconsumed or outstanding at a reset
+    "srcforget": False,  # srchelpers: a completion after a helper call that left the version completed
 }
 
 PRELUDE = r"""#include <vtask.h>
@@ -734,7 +735,7 @@ class Producer:
                 u.emit(d, f"uint16_t {k} = vt_source_token({S});")
                 tokens.append((k, resets))
             elif x < 0.6:
-                if self.state == "unknown":
+                if self.state == "unknown" and not u.flags["srcforget"]:
                     continue
                 op = (f"vt_source_set_result({S}, (void *){r.randrange(1, 9)});"
                       if r.random() < 0.75 else f"vt_source_set_error({S}, {r.randrange(1, 30)});")
