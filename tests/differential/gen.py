@@ -19,6 +19,9 @@ Why the programs look the way they do:
        on both sides), never awaited;
     H  pending until hfire(): the only kind handed to a waiter fiber (VT002);
        the body awaits it only as (hfire(), vtask_await(h, NULL)).
+  A thread (threads) awaits only S and S2 (outside a fiber an incomplete
+  vtask cannot be awaited, and the runtime reports that under no rule); H
+  goes to a thread that posts it to a fiber of the loop (vt_post).
 - Every consuming or inspecting statement is one line, so that a fault on a
   branch the run did not take still shares its line with the one it took.
 - Loop bodies only assign fresh operations to variables declared outside the
@@ -44,13 +47,19 @@ FLAGS = {
     "recursion": True,   # a recursive helper that only inspects its parameter
     "orfacts": True,     # a test of b && b' whose false side is needed later
     "producer": True,    # vt_source producers (VT006) and vt_task * references (VT007)
+    "threads": True,     # &x handed to pthread_create / thrd_create (VT002)
+    "unseen": True,      # &x given to unseen code: unseen.c, or a function pointer
+    "srchelpers": True,  # producer: helpers taking vt_source * (clean across the call)
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
     "stale": False,      # a stale-token or old-version vtask left unconsumed or outstanding at a reset
+    "srcforget": False,  # srchelpers: a completion after a helper call that left the version completed
 }
 
 PRELUDE = r"""#include <vtask.h>
+#include <pthread.h>
+#include <threads.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +96,18 @@ static inline void seen(int line)
 }
 #define VT_AWAIT(x) ((void)vtask_await((x), NULL))
 #define VT_DROP(x) vt_task_release(vtask_as_task(x))
+/* In unseen.c, which vtlint does not see: consumes *p, leaves {0} there. */
+void dt_take(vtask *p);
+/* A thread reached the loop with vt_post: the posted fiber sets g_posted
+   once it has read the vtask and begun awaiting, and the fiber that handed
+   it over waits for that, so that it never changes the vtask first. */
+static volatile int g_posted;
+static inline void tsync(void)
+{
+	while (!g_posted)
+		vt_yield();
+	g_posted = 0;
+}
 """
 
 
@@ -125,6 +146,8 @@ class Unit:
         self.vars = []
         self.nvar = 0
         self.punions = []        # (line, line): one VT007 place (one task's references)
+        self.handoffs = []       # lines of hand-offs to the waiter fiber
+        self.fp_used = False     # ft is called through its pointer
 
     # ---- emission ----
     def emit(self, depth, text):
@@ -237,6 +260,59 @@ class Unit:
         self.handoffs.append(ln)
         return ln
 
+    def thread_handoff(self, depth):
+        """&x (or a local pointer holding it) to another thread, joined at
+        once so that the thread has read x before this fiber goes on.  A
+        thread is no fiber: it awaits only complete kinds (an incomplete one
+        would be VT_EMISUSE with no report, and its task never released);
+        or it hands the pointer to a fiber of the loop with vt_post, which
+        may wait (VT002 when this fiber also consumes it), and this fiber
+        yields until that fiber has read x (tsync)."""
+        v = self.pick(lambda x: x.kind in ("S", "S2", "H"))
+        if v is None:
+            return
+        new = ""
+        if v.ptr:
+            arg = v.ptr
+        elif self.r.random() < 0.3:
+            arg = "q_"
+        else:
+            arg = f"&{v.name}"
+        if v.kind in ("S", "H") and not v.ptr and self.r.random() < 0.3:
+            new = f"{v.name} = {self.fresh(v.kind)}; "
+        q = f"vtask *q_ = &{v.name}; " if arg == "q_" else ""
+        f = "tp" if v.kind == "H" else self.r.choice(["tw", "tt", "tp"])
+        if f == "tt":
+            text = f"thrd_t th_; thrd_create(&th_, {self.p('tt')}, {arg}); thrd_join(th_, NULL);"
+        else:
+            text = (f"pthread_t th_; pthread_create(&th_, NULL, {self.p(f)}, {arg}); "
+                    f"pthread_join(th_, NULL);{' tsync();' if f == 'tp' else ''}")
+        self.call(f, depth, f"{new}{{ {q}{text} }}")
+
+    def unseen_call(self, depth):
+        """&x to code vtlint does not see (unseen.c's dt_take, or ft through
+        a function pointer), just after x is given a fresh operation: the
+        callee consumes that once and leaves the zero vtask in x, so that
+        nothing the unit does with x later is misuse for the runtime, as it
+        is no finding for vtlint (x is tracked again from its next
+        assignment)."""
+        v = self.pick(lambda x: not x.ptr)
+        if v is None:
+            return
+        if self.r.random() < 0.5:
+            f = "dt_take"
+        else:
+            f = self.p("fp")
+            self.fp_used = True
+        arg = f"&{v.name}"
+        if self.r.random() < 0.25:
+            arg = "q_"
+        call = f"{f}({arg});" if arg != "q_" else f"{{ vtask *q_ = &{v.name}; {f}(q_); }}"
+        if v.kind == "S2":
+            self.call("mk", depth, f"{v.name} = {self.p('mk')}(); {call}")
+        else:
+            self.emit(depth, f"{v.name} = {self.fresh(v.kind)}; {call}")
+
     def pick(self, pred=lambda v: True):
         c = [v for v in self.vars if pred(v)]
         return self.r.choice(c) if c else None
@@ -246,6 +322,12 @@ class Unit:
         self.budget -= 1
         if self.flags["producer"] and self.r.random() < 0.12:
             Producer(self).block(depth)
+            return
+        if self.flags["threads"] and self.r.random() < 0.05:
+            self.thread_handoff(depth)
+            return
+        if self.flags["unseen"] and self.r.random() < 0.04:
+            self.unseen_call(depth)
             return
         r = self.r.random()
         v = self.pick()
@@ -488,13 +570,40 @@ class Unit:
                     f"\treturn {p('hr')}(t, n - 1);", "}"]),
             ("hrc", [f"static int {p('hrc')}(vtask *p, int b)",
                      "{", "\tif (b) {", f"\t\t{pform}", "\t\treturn 1;", "\t}", "\treturn 0;", "}"]),
+            # Threads a vtask is handed to: tw and tt await a complete one;
+            # tp posts it to a fiber of the loop (pw) that awaits it.
+            ("tw", [f"static void *{p('tw')}(void *a)",
+                    "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);",
+                    "\treturn NULL;", "}"]),
+            ("tt", [f"static int {p('tt')}(void *a)",
+                    "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);",
+                    "\treturn 0;", "}"]),
+            ("tp", [f"static void {p('pw')}(void *a)",
+                    "{", "\tvtask t = *(vtask *)a;", "\tg_posted = 1;",
+                    "\t(void)vtask_await(t, NULL);", "}",
+                    f"static void *{p('tp')}(void *a)",
+                    "{", f"\t(void)vt_post(g_loop, {p('pw')}, a);", "\treturn NULL;", "}"]),
+            # Producer helpers (srchelpers): complete, reset, make a vtask.
+            ("sc", [f"static void {p('sc')}(vt_source *s, int b)", "{", "\tif (b)",
+                    "\t\tvt_source_set_result(s, (void *)1);", "}"]),
+            ("sce", [f"static void {p('sce')}(vt_source *s, int b)", "{", "\tif (b)",
+                     "\t\tvt_source_set_result(s, (void *)2);", "\telse",
+                     "\t\tvt_source_set_error(s, 5);", "}"]),
+            ("sr", [f"static void {p('sr')}(vt_source *s, int b)", "{", "\tif (b)",
+                    "\t\tvt_source_reset(s);", "}"]),
+            ("srr", [f"static void {p('srr')}(vt_source *s)", "{", "\tvt_source_reset(s);", "}"]),
+            ("sm", [f"static vtask {p('sm')}(vt_source *s)", "{",
+                    "\treturn vtask_from_source(s, vt_source_token(s));", "}"]),
+            # Called only through a function pointer: unseen for vtlint.
+            ("ft", [f"static void {p('ft')}(vtask *p)",
+                    "{", f"\t{pform}", "\t*p = VTASK_COMPLETED;", "}",
+                    f"static void (*volatile {p('fp')})(vtask *) = {p('ft')};"]),
             # The fiber a vtask is handed to: it awaits it.
             ("waiter", [f"static void {p('waiter')}(void *a)",
                         "{", "\tvtask t = *(vtask *)a;", "\t(void)vtask_await(t, NULL);", "}"]),
         ]
 
     def generate(self):
-        self.handoffs = []
         self.maxdepth = self.r.randrange(2, 5)
         self.emit(0, f"static void {self.p('f')}(int b0, int b1, int b2, int h, int s)")
         self.emit(0, "{")
@@ -508,7 +617,8 @@ class Unit:
         body = self.lines
         self.lines = []
         for name, text in self.helpers():
-            if name not in self.calls and not (name == "waiter" and self.handoffs):
+            if name not in self.calls and not (name == "waiter" and self.handoffs) \
+                    and not (name == "ft" and self.fp_used):
                 continue
             first = len(self.lines)
             self.lines += [(0, t) for t in text]
@@ -535,6 +645,10 @@ class Unit:
                 self.groups.union(a, x)
             for c in self.calls.get(name, []):
                 self.groups.union(a, c)
+        # Every thread hand-off is one place with the threads' consumptions.
+        th = [self.ranges[n][0] for n in ("tw", "tt", "tp") if n in self.ranges]
+        for a in th[1:]:
+            self.groups.union(th[0], a)
 
 GUARD = ("if (vtask_is_completed({0})) (void)vtask_get_result({0}, NULL); "
          "else vt_task_release(vtask_as_task({0}));")
@@ -594,7 +708,16 @@ class Producer:
         resets = 0            # resets emitted (any of them may have run)
         tokens = []           # (name, resets when read)
         out = []              # [name, safe, must, used]: vtasks maybe unconsumed
+        # What both sides know of the current version's completion: "none"
+        # (not completed on any path), "direct" (completed only by calls
+        # here, which vtlint sees), "unknown" (a helper may have completed
+        # it, or vtlint forgot what it knew at a helper call).
+        self.state = "none"
+        helpers = u.flags["srchelpers"] and not S.endswith(".s")
         for _ in range(r.randrange(2, 8)):
+            if helpers and r.random() < 0.2:
+                self.src_helper(S, out, tokens)
+                continue
             x = r.random()
             if x < 0.22:
                 t = self.name("t")
@@ -612,12 +735,18 @@ class Producer:
                 u.emit(d, f"uint16_t {k} = vt_source_token({S});")
                 tokens.append((k, resets))
             elif x < 0.6:
+                if self.state == "unknown" and not u.flags["srcforget"]:
+                    continue
                 op = (f"vt_source_set_result({S}, (void *){r.randrange(1, 9)});"
                       if r.random() < 0.75 else f"vt_source_set_error({S}, {r.randrange(1, 30)});")
                 u.emit(d, self.maybe(op)[0])
+                self.state = "direct"
             elif x < 0.78:
                 if all(o[1] for o in out):
-                    u.emit(d, self.maybe(f"vt_source_reset({S});")[0])
+                    text, every = self.maybe(f"vt_source_reset({S});")
+                    u.emit(d, text)
+                    if every:
+                        self.state = "none"
                     resets += 1
                     for o in out:
                         o[1] = u.flags["stale"]
@@ -634,6 +763,44 @@ class Producer:
         for t, _, must, used in out:
             if not used and (must or r.random() < 0.7):
                 u.emit(d, GUARD.format(t))
+
+    def src_helper(self, S, out, tokens):
+        """A call of a helper taking the source (`srchelpers`).  VT006 is
+        judged within one function (rules.md), and vtlint forgets at such a
+        call what it knew of the source (its completion, its tokens), while
+        the runtime sees what the helper did: so every call is clean on
+        every path, and nothing after it rests on what was known before.
+        - sc/sce complete it (on h's paths / on every path): only while no
+          path has completed this version;
+        - sr/srr reset it (on h's paths / always): only while no vtask of it
+          may be outstanding (vtlint would not see the reset that made an
+          outstanding one old, the runtime would not count it at the next);
+        - sm makes a vtask of it, which no reset may meet outstanding (it is
+          not made by vtask_from_source here, so vtlint would not count it).
+        A token read before the call is never used after it."""
+        u, r = self.u, self.r
+        h = r.choice(["sc", "sce", "sr", "srr", "sm"])
+        if h in ("sc", "sce") and self.state != "none":
+            return
+        if h in ("sr", "srr") and out:
+            return
+        arg = "" if h in ("srr", "sm") else ", h"
+        call = f"{u.p(h)}({S}{arg});"
+        if h == "sm":
+            t = self.name("t")
+            u.call(h, self.d, f"vtask {t} = {call}")
+            out.append([t, False, False, False])
+            every = True
+        else:
+            text, every = self.maybe(call)
+            u.call(h, self.d, text)
+        tokens.clear()
+        if h in ("sc", "sce"):
+            self.state = "unknown"
+        elif h == "srr" and every:
+            self.state = "none"
+        elif self.state == "direct":
+            self.state = "unknown"
 
     # ---- vt_task * ----
     def make(self, rn, decl):
