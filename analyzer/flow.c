@@ -737,6 +737,9 @@ static unsigned exit_outcome(state *s, int v)
 		if ((s->ops.data[k].flags & OP_CALLER) && s->ops.data[k].born->dst == v)
 			caller = &s->ops.data[k];
 	bits = caller ? caller->out : 0;
+	/* *p let go of because p escaped (stored in a global) is no new vtask stored */
+	if (!b && caller && (caller->out & OUT_ESCAPED))
+		return bits;
 	if (!b || !caller || b->site != caller->site)
 		bits |= OUT_STORED;
 	return bits;
