@@ -345,45 +345,78 @@ void vt_display_paths(vt_findings *fs, const char *main_name)
 
 typedef struct place {
 	int rule;
-	char *file; /* resolved */
+	const char *file; /* resolved */
 	unsigned line, col;
 	const char *message;
+	size_t index;     /* in the findings: the first of equal places stays */
 } place;
 
-static bool same_place(const place *a, const place *b)
+static int place_cmp(const void *pa, const void *pb)
 {
-	return a->rule == b->rule && a->line == b->line && a->col == b->col &&
-	       !strcmp(a->file, b->file) && !strcmp(a->message, b->message);
+	const place *a = pa, *b = pb;
+	int c = (a->rule > b->rule) - (a->rule < b->rule);
+
+	c = c ? c : (a->line > b->line) - (a->line < b->line);
+	c = c ? c : (a->col > b->col) - (a->col < b->col);
+	c = c ? c : strcmp(a->file, b->file);
+	c = c ? c : strcmp(a->message, b->message);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/* Drops the findings that an earlier unit already reported at the same place; returns how many. */
+/* Each finding's place, its file resolved once per run of findings in one file. */
+static place *places_of(const vt_findings *fs, vt_strings *names)
+{
+	place *ps = xmalloc((fs->items.len + 1) * sizeof *ps);
+	const char *last = NULL;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		const vt_finding *f = &fs->items.data[i];
+
+		if (!last || strcmp(last, f->loc.file)) {
+			last = f->loc.file;
+			vec_push(names, resolved(last));
+		}
+		ps[i] = (place){ f->rule, names->data[names->len - 1], f->loc.line, f->loc.col,
+				 f->message, i };
+	}
+	return ps;
+}
+
+/*
+ * Drops the findings that an earlier unit already reported at the same
+ * place; returns how many.  Sorting the places puts each one's copies
+ * after it, with the first reported first.
+ */
 size_t vt_findings_unique(vt_findings *fs)
 {
-	VEC(place) seen = { 0 };
+	vt_strings names = { 0 };
+	place *ps = places_of(fs, &names);
+	bool *dup = xcalloc(fs->items.len + 1, sizeof *dup);
 	size_t j = 0, n = fs->items.len;
 
-	for (size_t i = 0; i < n; i++) {
-		vt_finding *f = &fs->items.data[i];
-		place p = { f->rule, resolved(f->loc.file), f->loc.line, f->loc.col, f->message };
-		bool dup = false;
+	qsort(ps, n, sizeof *ps, place_cmp);
+	for (size_t i = 1; i < n; i++) {
+		place a = ps[i - 1], b = ps[i];
 
-		for (size_t k = 0; k < seen.len && !dup; k++)
-			dup = same_place(&seen.data[k], &p);
-		if (dup) {
+		a.index = b.index = 0;
+		dup[ps[i].index] = place_cmp(&a, &b) == 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (dup[i]) {
 			vt_findings one = { 0 };
 
-			free(p.file);
-			vec_push(&one.items, *f);
+			vec_push(&one.items, fs->items.data[i]);
 			vt_findings_free(&one);
 		} else {
-			vec_push(&seen, p);
-			fs->items.data[j++] = *f;
+			fs->items.data[j++] = fs->items.data[i];
 		}
 	}
 	fs->items.len = j;
-	for (size_t k = 0; k < seen.len; k++)
-		free(seen.data[k].file);
-	free(seen.data);
+	for (size_t k = 0; k < names.len; k++)
+		free(names.data[k]);
+	free(names.data);
+	free(dup);
+	free(ps);
 	return n - j;
 }
 
