@@ -420,6 +420,93 @@ size_t vt_findings_unique(vt_findings *fs)
 	return n - j;
 }
 
+/* ---- a report's order --------------------------------------------------------------------- */
+
+/* What orders an item of the report: its file as the report names it, place, rule, index. */
+typedef struct order {
+	const char *path;
+	unsigned line, col;
+	const char *rule;
+	size_t index;
+} order;
+
+static int order_cmp(const void *pa, const void *pb)
+{
+	const order *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	c = c ? c : (a->line > b->line) - (a->line < b->line);
+	c = c ? c : (a->col > b->col) - (a->col < b->col);
+	c = c ? c : strcmp(a->rule, b->rule);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/* file relative to root, as the JSON report names it; resolved once per run of one file. */
+static const char *report_path(const char *root, const char *file, vt_strings *names,
+			       const char **last)
+{
+	file = file ? file : "";
+	if (!*last || strcmp(*last, file)) {
+		*last = file;
+		vec_push(names, root && file[0] != '<' ? vt_relative_path(root, file) : xstrdup(file));
+	}
+	return names->data[names->len - 1];
+}
+
+/* Puts n elements of size bytes at base in the order of ord (sorted). */
+static void permute(void *base, size_t n, size_t size, const order *ord)
+{
+	char *copy = xmalloc(n * size + 1);
+
+	memcpy(copy, base, n * size);
+	for (size_t i = 0; i < n; i++)
+		memcpy((char *)base + i * size, copy + ord[i].index * size, size);
+	free(copy);
+}
+
+static void order_errors(vt_errors *es, const char *root, vt_strings *names)
+{
+	order *ord = xmalloc((es->len + 1) * sizeof *ord);
+	const char *last = NULL;
+
+	for (size_t i = 0; i < es->len; i++) {
+		const vt_error *e = &es->data[i];
+
+		ord[i] = (order){ report_path(root, e->file, names, &last), e->line, e->col, "", i };
+	}
+	qsort(ord, es->len, sizeof *ord, order_cmp);
+	permute(es->data, es->len, sizeof *es->data, ord);
+	free(ord);
+}
+
+/*
+ * The report's order, whatever order the files were named in: findings by
+ * file (relative to root, as the report names it), line, column and rule;
+ * errors and limits by file and place.  Ties keep their order (a unit's).
+ * `vtlint merge` orders shards' reports the same way.
+ */
+void vt_report_order(vt_findings *fs, const char *root)
+{
+	order *ord = xmalloc((fs->items.len + 1) * sizeof *ord);
+	vt_strings names = { 0 };
+	const char *last = NULL;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		const vt_finding *f = &fs->items.data[i];
+
+		ord[i] = (order){ report_path(root, f->loc.file, &names, &last), f->loc.line,
+				  f->loc.col, vt_rules[f->rule]->id, i };
+	}
+	qsort(ord, fs->items.len, sizeof *ord, order_cmp);
+	permute(fs->items.data, fs->items.len, sizeof *fs->items.data, ord);
+	free(ord);
+	order_errors(&fs->errors, root, &names);
+	order_errors(&fs->limits, root, &names);
+	for (size_t i = 0; i < names.len; i++)
+		free(names.data[i]);
+	free(names.data);
+}
+
 /* ---- the summary ----------------------------------------------------------------------------- */
 
 /* "3 findings (VT001 2, VT005 1) in 12 files; 1 file not analysed; 4 hidden by the baseline" */

@@ -46,6 +46,12 @@ bool vt_suppress_headers(vt_findings *fs, const char *main_name, bool keep);
 void vt_display_paths(vt_findings *fs, const char *main_name);
 /* Drops the findings already reported at the same place (headers, files listed twice). */
 size_t vt_findings_unique(vt_findings *fs);
+/*
+ * The report's order, whatever order the files were named in: findings by
+ * file relative to root (as JSON names it), line, column and rule; errors
+ * and limits by file and place; ties keep their order.  merge.c's order.
+ */
+void vt_report_order(vt_findings *fs, const char *root);
 void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t failed, size_t hidden);
 
 #endif /* VTLINT_INPUTS_H */

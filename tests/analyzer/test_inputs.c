@@ -2,7 +2,7 @@
  * test_inputs.c: what the driver does with the command line's inputs and
  * its units' findings (inputs.c).  One report per place however many units
  * found it (a header, a file listed twice), on 400,000 findings: that once
- * compared each finding with every earlier one.
+ * compared each finding with every earlier one.  The report's order.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -68,6 +68,42 @@ START_TEST(one_report_per_place)
 }
 END_TEST
 
+/*
+ * Units' findings appended in the files' order (b.c's unit, then a.c's,
+ * each with a header's): the report's order is by file, line, column and
+ * rule whatever that order was, and what ties keeps its order.
+ */
+START_TEST(report_order)
+{
+	static const struct { const char *file; unsigned line, col; const char *rule, *msg; } in[] = {
+		{ "src/b.c", 3, 1, "VT005", "b" }, { "src/h.h", 9, 2, "VT001", "h9 from b" },
+		{ "src/a.c", 7, 5, "VT002", "a7" }, { "src/a.c", 7, 5, "VT001", "a7 first" },
+		{ "src/a.c", 7, 5, "VT001", "a7 second" }, { "src/h.h", 4, 2, "VT001", "h4 from a" },
+		{ "src/a.c", 7, 4, "VT003", "a7 col 4" }, { "src/a.c", 2, 9, "VT004", "a2" },
+	};
+	static const char *const want[] = { "a2", "a7 col 4", "a7 first", "a7 second", "a7",
+					    "b", "h4 from a", "h9 from b" };
+	vt_findings fs = { 0 };
+
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		vt_add_finding(&fs, vt_rule_lookup(in[i].rule), (vt_loc){ in[i].file, in[i].line, in[i].col },
+			       in[i].msg);
+		vt_add_error(&fs, in[i].file, in[i].line, 0, "%s", in[i].msg);
+	}
+	vt_report_order(&fs, NULL);
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+		ck_assert_str_eq(fs.items.data[i].message, want[i]);
+	/* errors: by file and line, the three at a.c:7 (no column) as they came */
+	ck_assert_str_eq(fs.errors.data[0].message, "a2");
+	ck_assert_str_eq(fs.errors.data[1].message, "a7");
+	ck_assert_str_eq(fs.errors.data[2].message, "a7 first");
+	ck_assert_str_eq(fs.errors.data[3].message, "a7 second");
+	ck_assert_str_eq(fs.errors.data[4].message, "a7 col 4");
+	ck_assert_str_eq(fs.errors.data[7].message, "h9 from b");
+	vt_findings_free(&fs);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("inputs");
@@ -77,6 +113,7 @@ int main(int argc, char **argv)
 		N = (unsigned)strtoul(argv[1], NULL, 10);
 	tcase_set_timeout(t, 0);
 	tcase_add_test(t, one_report_per_place);
+	tcase_add_test(t, report_order);
 	suite_add_tcase(s, t);
 	return vt_test_run(s);
 }
