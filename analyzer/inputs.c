@@ -18,7 +18,12 @@
 
 /* ---- @FILE ------------------------------------------------------------------------- */
 
-enum { MAX_DEPTH = 16 }; /* @a naming @b naming @a ... */
+/*
+ * @a naming @b naming @a ...; and files that name the next one many times
+ * over (300 lines of @b in a, of @c in b, of @d in c: 27 million reads),
+ * capped as GCC caps them.
+ */
+enum { MAX_DEPTH = 16, MAX_FILES = 2000 };
 
 /* Each line of text is one argument; blank lines are none. */
 static void push_lines(char *text, vt_strings *out)
@@ -33,43 +38,56 @@ static void push_lines(char *text, vt_strings *out)
 	}
 }
 
-static void expand_one(const char *arg, vt_strings *out, int depth)
+/* arg, or the lines of the file @FILE names, expanded in turn; NULL or why not. */
+static char *expand_one(const char *arg, vt_strings *out, int depth, int *files)
 {
 	vt_strings lines = { 0 };
-	char *text;
+	char *text, *why = NULL;
 
 	if (arg[0] != '@' || !arg[1]) {
 		vec_push(out, xstrdup(arg));
-		return;
+		return NULL;
 	}
 	if (depth >= MAX_DEPTH)
-		fatal("%s: argument files nest more than %d deep (does one name itself?)", arg + 1,
-		      MAX_DEPTH);
+		return xasprintf("%s: argument files nest more than %d deep (does one name itself?)",
+				 arg + 1, MAX_DEPTH);
+	if (++*files > MAX_FILES)
+		return xasprintf("%s: more than %d argument files to read (do some name others "
+				 "many times over?)", arg + 1, MAX_FILES);
 	if (!(text = vt_read_file(arg + 1, NULL)))
-		fatal("%s: cannot read this argument file: %s", arg + 1, strerror(errno));
+		return xasprintf("%s: cannot read this argument file: %s", arg + 1, strerror(errno));
 	push_lines(text, &lines);
 	free(text);
 	for (size_t i = 0; i < lines.len; i++) {
-		expand_one(lines.data[i], out, depth + 1);
+		if (!why)
+			why = expand_one(lines.data[i], out, depth + 1, files);
 		free(lines.data[i]);
 	}
 	free(lines.data);
+	return why;
 }
 
-/*
- * argv with each @FILE before `--` replaced by FILE's lines; what comes
- * after `--` is the compiler's, left as it is.  Every string is owned by out.
- */
-void vt_expand_argv(int argc, char **argv, vt_strings *out)
+char *vt_expand_args(int argc, char **argv, vt_strings *out)
 {
-	int i = 1;
+	char *why = NULL;
+	int i = 1, files = 0;
 
 	if (argc > 0)
 		vec_push(out, xstrdup(argv[0]));
-	for (; i < argc && strcmp(argv[i], "--"); i++)
-		expand_one(argv[i], out, 0);
-	for (; i < argc; i++)
+	for (; i < argc && strcmp(argv[i], "--") && !why; i++)
+		why = expand_one(argv[i], out, 0, &files);
+	for (; i < argc && !why; i++)
 		vec_push(out, xstrdup(argv[i]));
+	return why;
+}
+
+/* The command line's way: a bad argument file ends the run (exit 2). */
+void vt_expand_argv(int argc, char **argv, vt_strings *out)
+{
+	char *why = vt_expand_args(argc, argv, out);
+
+	if (why)
+		fatal("%s", why);
 }
 
 /* ---- `-` and folders ------------------------------------------------------------------ */

@@ -26,7 +26,14 @@ void vt_finish_command(const vt_cmd_opts *co, vt_cmd *c);
 /* No flags at all: no database listed the file, nothing after `--`, no --extra-arg. */
 bool vt_no_flags(const vt_cmd_opts *co, const vt_cmd *c);
 
-/* argv with @FILE arguments (before `--`) replaced by FILE's lines; exits 2 on an unreadable one. */
+/*
+ * argv with @FILE arguments (before `--`) replaced by FILE's lines, each
+ * expanded in turn; what comes after `--` is the compiler's, left as it is.
+ * Every string is owned by out.  NULL, or why not (allocated; out then
+ * holds what came before): a file that cannot be read, or nests too deep.
+ */
+char *vt_expand_args(int argc, char **argv, vt_strings *out);
+/* vt_expand_args, exiting 2 with its message when it fails. */
 void vt_expand_argv(int argc, char **argv, vt_strings *out);
 /* The files named: `-` reads names from stdin, a folder gives every *.c under it. */
 void vt_expand_files(const char *const *in, size_t n, vt_strings *out, vt_findings *errs);

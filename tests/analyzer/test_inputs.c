@@ -3,6 +3,7 @@
  * its units' findings (inputs.c).  One report per place however many units
  * found it (a header, a file listed twice), on 400,000 findings: that once
  * compared each finding with every earlier one.  The report's order.
+ * @FILE argument files.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -104,6 +105,109 @@ START_TEST(report_order)
 }
 END_TEST
 
+/* dir/name holding text. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	free(path);
+}
+
+/* The error of expanding `vtlint @dir/name` (NULL when none); *n: how many arguments. */
+static char *expand_error(const char *dir, const char *name, size_t *n)
+{
+	vt_strings out = { 0 };
+	char *arg = xasprintf("@%s/%s", dir, name), *why;
+
+	why = vt_expand_args(2, (char *[]){ "vtlint", arg }, &out);
+	*n = out.len;
+	for (size_t i = 0; i < out.len; i++)
+		free(out.data[i]);
+	free(out.data);
+	free(arg);
+	return why;
+}
+
+/* "@dir/name\n" times n. */
+static char *naming(const char *dir, const char *name, int n)
+{
+	char *line = xasprintf("@%s/%s\n", dir, name), *text = xmalloc(strlen(line) * (size_t)n + 1);
+
+	text[0] = 0;
+	for (int i = 0; i < n; i++)
+		strcat(text, line);
+	free(line);
+	return text;
+}
+
+/*
+ * @FILE: one argument a line (CRLF or LF; blank lines are none), each
+ * expanded in turn, nothing after `--`.  A file that cannot be read, one
+ * that names itself, and files that name the next many times over (c0
+ * names c1 300 times, c1 names c2 300 times...: 27 million reads) are
+ * errors naming the file, not a hang.
+ */
+START_TEST(argument_files)
+{
+	static const char *const files[] = { "b", "d", "self", "c0", "c1", "c2", "c3" };
+	char *dir, *src = temp_source(&dir), *b = xasprintf("a.c\n@%s/d\n", dir), *why, *text;
+	char *args[] = { "vtlint", xasprintf("@%s/b", dir), "-j1", "--", xasprintf("@%s/b", dir) };
+	vt_strings out = { 0 };
+	size_t n;
+
+	put_file(dir, "d", "-q\r\n\nx.c\n");
+	put_file(dir, "b", b);
+	ck_assert_ptr_null(vt_expand_args(5, args, &out));
+	ck_assert_uint_eq(out.len, 7);
+	ck_assert_str_eq(out.data[1], "a.c");
+	ck_assert_str_eq(out.data[2], "-q");
+	ck_assert_str_eq(out.data[3], "x.c");
+	ck_assert_str_eq(out.data[4], "-j1");
+	ck_assert_str_eq(out.data[6], args[4]); /* the compiler's, as it was */
+	for (size_t i = 0; i < out.len; i++)
+		free(out.data[i]);
+	free(out.data);
+	put_file(dir, "self", text = naming(dir, "self", 1));
+	free(text);
+	why = expand_error(dir, "self", &n);
+	ck_assert_ptr_nonnull(strstr(why, "/self: argument files nest more than 16 deep"));
+	free(why);
+	why = expand_error(dir, "nothere", &n);
+	ck_assert_ptr_nonnull(strstr(why, "/nothere: cannot read this argument file"));
+	free(why);
+	for (int k = 0; k < 3; k++) {
+		char *name = xasprintf("c%d", k), *next = xasprintf("c%d", k + 1);
+
+		put_file(dir, name, text = naming(dir, next, 300));
+		free(text);
+		free(name);
+		free(next);
+	}
+	put_file(dir, "c3", "x.c\n");
+	why = expand_error(dir, "c0", &n);
+	ck_assert_ptr_nonnull(strstr(why, ": more than 2000 argument files to read"));
+	ck_assert_ptr_nonnull(strstr(why, dir));
+	free(why);
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		char *path = xasprintf("%s/%s", dir, files[i]);
+
+		unlink(path);
+		free(path);
+	}
+	unlink(src);
+	rmdir(dir);
+	free(args[1]);
+	free(args[4]);
+	free(b);
+	free(src);
+	free(dir);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	Suite *s = suite_create("inputs");
@@ -114,6 +218,7 @@ int main(int argc, char **argv)
 	tcase_set_timeout(t, 0);
 	tcase_add_test(t, one_report_per_place);
 	tcase_add_test(t, report_order);
+	tcase_add_test(t, argument_files);
 	suite_add_tcase(s, t);
 	return vt_test_run(s);
 }
