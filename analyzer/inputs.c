@@ -474,8 +474,11 @@ static const char *report_path(const char *root, const char *file, vt_strings *n
 /* Puts n elements of size bytes at base in the order of ord (sorted). */
 static void permute(void *base, size_t n, size_t size, const order *ord)
 {
-	char *copy = xmalloc(n * size + 1);
+	char *copy;
 
+	if (!n)
+		return; /* base may be NULL */
+	copy = xmalloc(n * size);
 	memcpy(copy, base, n * size);
 	for (size_t i = 0; i < n; i++)
 		memcpy((char *)base + i * size, copy + ord[i].index * size, size);
