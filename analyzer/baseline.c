@@ -19,13 +19,67 @@
 
 typedef struct entry {
 	char *rule, *file, *fingerprint;  /* file: relative to the report's source root if inside */
-	bool used;
+	size_t next;                      /* the next unused entry of its bucket, or NONE */
 } entry;
+
+enum { NONE = SIZE_MAX };
+
+/* ---- a table from 64-bit hashes to indices (open addressing) --------------------------- */
+
+typedef struct slot {
+	uint64_t key;
+	size_t val; /* the index + 1; 0: an empty slot */
+} slot;
+
+typedef struct table {
+	slot *slots;
+	size_t cap, len; /* cap: a power of two */
+} table;
+
+static size_t table_find(const table *t, uint64_t key)
+{
+	size_t i = (size_t)(key ^ key >> 29) & (t->cap - 1);
+
+	while (t->slots[i].val && t->slots[i].key != key)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+/* key's index, NONE when it has none. */
+static size_t table_get(const table *t, uint64_t key)
+{
+	return t->cap ? t->slots[table_find(t, key)].val - 1 : NONE;
+}
+
+static void table_put(table *t, uint64_t key, size_t val)
+{
+	slot *s;
+
+	if ((t->len + 1) * 4 > t->cap * 3) {
+		table old = *t;
+
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->slots = xcalloc(t->cap, sizeof *t->slots);
+		t->len = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i].val)
+				table_put(t, old.slots[i].key, old.slots[i].val - 1);
+		free(old.slots);
+	}
+	s = &t->slots[table_find(t, key)];
+	t->len += !s->val;
+	s->key = key;
+	s->val = val + 1;
+}
 
 struct vt_baseline {
 	VEC(entry) entries;
+	table buckets;                    /* (rule, fingerprint, file name) -> heads's index */
+	VEC(size_t) heads;                /* each bucket's first unused entry, or NONE */
 	char *srcroot;                    /* the report's, when it says */
 };
+
+static void index_entries(vt_baseline *b);
 
 /* ---- fingerprints ------------------------------------------------------------------ */
 
@@ -36,63 +90,102 @@ static uint64_t fnv(uint64_t h, const char *s)
 	return (h ^ 0xff) * 1099511628211ULL; /* a separator: "ab","c" differs from "a","bc" */
 }
 
-/* Line (from 1) of src without blanks: indentation changes do not make a finding new. */
-static char *line_text(const char *src, unsigned line)
+/*
+ * Where a walk through a file's lines is: findings come sorted by line,
+ * so that each file is walked once, not once per finding.
+ */
+typedef struct cursor {
+	const char *src, *p; /* p: the start of line `line`, or NULL past the end */
+	unsigned line;
+} cursor;
+
+/* Line (from 1; 0 is 1) of the file without blanks: indentation changes do not make a finding new. */
+static char *line_text(cursor *c, unsigned line)
 {
-	const char *p = src, *end;
+	const char *end;
 	char *out;
 	size_t n = 0;
 
-	for (unsigned i = 1; p && i < line; i++)
-		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
-	if (!p)
+	if (line < c->line || !c->line) {
+		c->p = c->src;
+		c->line = 1;
+	}
+	for (; c->p && c->line < line; c->line++)
+		c->p = (c->p = strchr(c->p, '\n')) ? c->p + 1 : NULL;
+	if (!c->p)
 		return xstrdup("");
-	end = strchr(p, '\n');
-	end = end ? end : p + strlen(p);
-	out = xmalloc((size_t)(end - p) + 1);
-	for (; p < end; p++)
+	end = strchr(c->p, '\n');
+	end = end ? end : c->p + strlen(c->p);
+	out = xmalloc((size_t)(end - c->p) + 1);
+	for (const char *p = c->p; p < end; p++)
 		if (*p != ' ' && *p != '\t' && *p != '\r')
 			out[n++] = *p;
 	out[n] = 0;
 	return out;
 }
 
-/* How many earlier findings of the same file had hash h: the ":N" that tells copies apart. */
-static unsigned copies(const vt_findings *fs, size_t upto, const uint64_t *hashes, uint64_t h)
-{
-	unsigned n = 1;
+/*
+ * The ":N" that tells copies apart: 1 + how many earlier findings of the
+ * same file had the same hash.  seen maps (hash, file) to the latest such
+ * finding, prev chains each finding to the one before it with its key.
+ */
+typedef struct copies {
+	table seen;
+	size_t *prev;
+	unsigned *n;
+} copies;
 
-	for (size_t k = 0; k < upto; k++)
-		n += hashes[k] == h && !strcmp(fs->items.data[k].loc.file, fs->items.data[upto].loc.file);
-	return n;
+static unsigned copy_number(copies *c, const vt_findings *fs, const uint64_t *hashes, size_t i)
+{
+	const char *file = fs->items.data[i].loc.file;
+	uint64_t key = fnv(hashes[i], file);
+	size_t k = table_get(&c->seen, key);
+
+	c->prev[i] = k;
+	table_put(&c->seen, key, i);
+	while (k != NONE && (hashes[k] != hashes[i] || strcmp(fs->items.data[k].loc.file, file)))
+		k = c->prev[k]; /* another (hash, file) with the same key */
+	return c->n[i] = k == NONE ? 1 : c->n[k] + 1;
+}
+
+/* The rule, the message and the line's text without blanks. */
+static uint64_t hash_of(const vt_finding *f, cursor *c)
+{
+	char *text = c->src ? line_text(c, f->loc.line) : xstrdup("");
+	uint64_t h = fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule]->id), f->message), text);
+
+	free(text);
+	return h;
 }
 
 /* One unit's findings, sorted: each file is read once, not once per finding. */
 void vt_fingerprint_all(vt_findings *fs)
 {
 	uint64_t *hashes = xcalloc(fs->items.len + 1, sizeof *hashes);
+	copies cp = { .prev = xcalloc(fs->items.len + 1, sizeof *cp.prev),
+		      .n = xcalloc(fs->items.len + 1, sizeof *cp.n) };
 	const char *file = NULL;
-	char *src = NULL;
+	cursor c = { 0 };
 
 	for (size_t i = 0; i < fs->items.len; i++) {
 		vt_finding *f = &fs->items.data[i];
-		char *text;
 		unsigned n;
 
 		if (!file || strcmp(file, f->loc.file)) {
-			free(src);
+			free((char *)c.src);
 			file = f->loc.file;
-			src = vt_read_file(file, NULL);
+			c = (cursor){ .src = vt_read_file(file, NULL) };
 		}
-		text = src ? line_text(src, f->loc.line) : xstrdup("");
-		hashes[i] = fnv(fnv(fnv(1469598103934665603ULL, vt_rules[f->rule]->id), f->message), text);
-		n = copies(fs, i, hashes, hashes[i]);
+		hashes[i] = hash_of(f, &c);
+		n = copy_number(&cp, fs, hashes, i);
 		free(f->fingerprint);
 		f->fingerprint = n == 1 ? xasprintf("%016llx", (unsigned long long)hashes[i])
 					: xasprintf("%016llx:%u", (unsigned long long)hashes[i], n);
-		free(text);
 	}
-	free(src);
+	free((char *)c.src);
+	free(cp.seen.slots);
+	free(cp.prev);
+	free(cp.n);
 	free(hashes);
 }
 
@@ -195,6 +288,7 @@ vt_baseline *vt_baseline_load(const char *path, vt_findings *errs)
 		return NULL;
 	}
 	cJSON_Delete(root);
+	index_entries(b);
 	return b;
 }
 
@@ -214,14 +308,48 @@ static bool same_file(const char *a, const char *b)
 	return a[la - lb - 1] == '/' && !strcmp(a + la - lb, b);
 }
 
+/*
+ * The key of an entry's bucket: rule, fingerprint and the file's last
+ * component, which same_file's paths share whether equal or suffixes.
+ */
+static uint64_t bucket_key(const char *rule, const char *fp, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+
+	return fnv(fnv(fnv(1469598103934665603ULL, rule), fp), slash ? slash + 1 : file);
+}
+
+/* Buckets of entries, each in the report's order (built back to front). */
+static void index_entries(vt_baseline *b)
+{
+	for (size_t i = b->entries.len; i-- > 0;) {
+		entry *e = &b->entries.data[i];
+		uint64_t key = bucket_key(e->rule, e->fingerprint, e->file);
+		size_t k = table_get(&b->buckets, key);
+
+		if (k == NONE) {
+			k = b->heads.len;
+			vec_push(&b->heads, NONE);
+			table_put(&b->buckets, key, k);
+		}
+		e->next = b->heads.data[k];
+		b->heads.data[k] = i;
+	}
+}
+
+/* The first unused entry, in the report's order, of f's rule, fingerprint and file; used up. */
 static bool matched(vt_baseline *b, const vt_finding *f, const char *file)
 {
-	for (size_t i = 0; i < b->entries.len; i++) {
-		entry *e = &b->entries.data[i];
+	const char *rule = vt_rules[f->rule]->id;
+	size_t k = table_get(&b->buckets, bucket_key(rule, f->fingerprint, file));
 
-		if (!e->used && !strcmp(e->rule, vt_rules[f->rule]->id) &&
-		    !strcmp(e->fingerprint, f->fingerprint) && same_file(e->file, file)) {
-			e->used = true;
+	for (size_t *at = k == NONE ? NULL : &b->heads.data[k]; at && *at != NONE;
+	     at = &b->entries.data[*at].next) {
+		entry *e = &b->entries.data[*at];
+
+		if (!strcmp(e->rule, rule) && !strcmp(e->fingerprint, f->fingerprint) &&
+		    same_file(e->file, file)) {
+			*at = e->next; /* an entry matches once */
 			return true;
 		}
 	}
@@ -232,31 +360,35 @@ static bool matched(vt_baseline *b, const vt_finding *f, const char *file)
 typedef struct against {
 	vt_baseline *b;
 	const char *root;
+	char *file, *rel;  /* the last finding's file (a copy: findings dropped are freed), relative */
 } against;
 
 static bool in_baseline(vt_finding *f, void *arg)
 {
 	against *a = arg;
-	char *rel;
-	bool in;
 
 	if (!f->fingerprint)
 		return false;
-	rel = vt_relative_path(a->root, f->loc.file);
-	in = matched(a->b, f, rel);
-	free(rel);
-	return in;
+	if (!a->file || strcmp(a->file, f->loc.file)) { /* findings come by file: resolve each once */
+		free(a->rel);
+		free(a->file);
+		a->rel = vt_relative_path(a->root, f->loc.file);
+		a->file = xstrdup(f->loc.file);
+	}
+	return matched(a->b, f, a->rel);
 }
 
 /* Drops the findings the baseline already has; returns how many.  srcroot NULL: found. */
 size_t vt_baseline_filter_at(vt_baseline *b, vt_findings *fs, const char *srcroot)
 {
-	against a = { b, NULL };
+	against a = { .b = b };
 	char *root = fs->items.len ? vt_source_root(srcroot, fs->items.data[0].loc.file) : NULL;
 	size_t dropped;
 
 	a.root = root;
 	dropped = root ? vt_findings_drop(fs, in_baseline, &a) : 0;
+	free(a.file);
+	free(a.rel);
 	free(root);
 	return dropped;
 }
@@ -276,6 +408,8 @@ void vt_baseline_free(vt_baseline *b)
 		free(b->entries.data[i].fingerprint);
 	}
 	free(b->entries.data);
+	free(b->buckets.slots);
+	free(b->heads.data);
 	free(b->srcroot);
 	free(b);
 }

@@ -18,7 +18,12 @@
 
 /* ---- @FILE ------------------------------------------------------------------------- */
 
-enum { MAX_DEPTH = 16 }; /* @a naming @b naming @a ... */
+/*
+ * @a naming @b naming @a ...; and files that name the next one many times
+ * over (300 lines of @b in a, of @c in b, of @d in c: 27 million reads),
+ * capped as GCC caps them.
+ */
+enum { MAX_DEPTH = 16, MAX_FILES = 2000 };
 
 /* Each line of text is one argument; blank lines are none. */
 static void push_lines(char *text, vt_strings *out)
@@ -33,43 +38,56 @@ static void push_lines(char *text, vt_strings *out)
 	}
 }
 
-static void expand_one(const char *arg, vt_strings *out, int depth)
+/* arg, or the lines of the file @FILE names, expanded in turn; NULL or why not. */
+static char *expand_one(const char *arg, vt_strings *out, int depth, int *files)
 {
 	vt_strings lines = { 0 };
-	char *text;
+	char *text, *why = NULL;
 
 	if (arg[0] != '@' || !arg[1]) {
 		vec_push(out, xstrdup(arg));
-		return;
+		return NULL;
 	}
 	if (depth >= MAX_DEPTH)
-		fatal("%s: argument files nest more than %d deep (does one name itself?)", arg + 1,
-		      MAX_DEPTH);
+		return xasprintf("%s: argument files nest more than %d deep (does one name itself?)",
+				 arg + 1, MAX_DEPTH);
+	if (++*files > MAX_FILES)
+		return xasprintf("%s: more than %d argument files to read (do some name others "
+				 "many times over?)", arg + 1, MAX_FILES);
 	if (!(text = vt_read_file(arg + 1, NULL)))
-		fatal("%s: cannot read this argument file: %s", arg + 1, strerror(errno));
+		return xasprintf("%s: cannot read this argument file: %s", arg + 1, strerror(errno));
 	push_lines(text, &lines);
 	free(text);
 	for (size_t i = 0; i < lines.len; i++) {
-		expand_one(lines.data[i], out, depth + 1);
+		if (!why)
+			why = expand_one(lines.data[i], out, depth + 1, files);
 		free(lines.data[i]);
 	}
 	free(lines.data);
+	return why;
 }
 
-/*
- * argv with each @FILE before `--` replaced by FILE's lines; what comes
- * after `--` is the compiler's, left as it is.  Every string is owned by out.
- */
-void vt_expand_argv(int argc, char **argv, vt_strings *out)
+char *vt_expand_args(int argc, char **argv, vt_strings *out)
 {
-	int i = 1;
+	char *why = NULL;
+	int i = 1, files = 0;
 
 	if (argc > 0)
 		vec_push(out, xstrdup(argv[0]));
-	for (; i < argc && strcmp(argv[i], "--"); i++)
-		expand_one(argv[i], out, 0);
-	for (; i < argc; i++)
+	for (; i < argc && strcmp(argv[i], "--") && !why; i++)
+		why = expand_one(argv[i], out, 0, &files);
+	for (; i < argc && !why; i++)
 		vec_push(out, xstrdup(argv[i]));
+	return why;
+}
+
+/* The command line's way: a bad argument file ends the run (exit 2). */
+void vt_expand_argv(int argc, char **argv, vt_strings *out)
+{
+	char *why = vt_expand_args(argc, argv, out);
+
+	if (why)
+		fatal("%s", why);
 }
 
 /* ---- `-` and folders ------------------------------------------------------------------ */
@@ -345,46 +363,169 @@ void vt_display_paths(vt_findings *fs, const char *main_name)
 
 typedef struct place {
 	int rule;
-	char *file; /* resolved */
+	const char *file; /* resolved */
 	unsigned line, col;
 	const char *message;
+	size_t index;     /* in the findings: the first of equal places stays */
 } place;
 
-static bool same_place(const place *a, const place *b)
+static int place_cmp(const void *pa, const void *pb)
 {
-	return a->rule == b->rule && a->line == b->line && a->col == b->col &&
-	       !strcmp(a->file, b->file) && !strcmp(a->message, b->message);
+	const place *a = pa, *b = pb;
+	int c = (a->rule > b->rule) - (a->rule < b->rule);
+
+	c = c ? c : (a->line > b->line) - (a->line < b->line);
+	c = c ? c : (a->col > b->col) - (a->col < b->col);
+	c = c ? c : strcmp(a->file, b->file);
+	c = c ? c : strcmp(a->message, b->message);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/* Drops the findings that an earlier unit already reported at the same place; returns how many. */
+/* Each finding's place, its file resolved once per run of findings in one file. */
+static place *places_of(const vt_findings *fs, vt_strings *names)
+{
+	place *ps = xmalloc((fs->items.len + 1) * sizeof *ps);
+	const char *last = NULL;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		const vt_finding *f = &fs->items.data[i];
+
+		if (!last || strcmp(last, f->loc.file)) {
+			last = f->loc.file;
+			vec_push(names, resolved(last));
+		}
+		ps[i] = (place){ f->rule, names->data[names->len - 1], f->loc.line, f->loc.col,
+				 f->message, i };
+	}
+	return ps;
+}
+
+/*
+ * Drops the findings that an earlier unit already reported at the same
+ * place; returns how many.  Sorting the places puts each one's copies
+ * after it, with the first reported first.
+ */
 size_t vt_findings_unique(vt_findings *fs)
 {
-	VEC(place) seen = { 0 };
+	vt_strings names = { 0 };
+	place *ps = places_of(fs, &names);
+	bool *dup = xcalloc(fs->items.len + 1, sizeof *dup);
 	size_t j = 0, n = fs->items.len;
 
-	for (size_t i = 0; i < n; i++) {
-		vt_finding *f = &fs->items.data[i];
-		place p = { f->rule, resolved(f->loc.file), f->loc.line, f->loc.col, f->message };
-		bool dup = false;
+	qsort(ps, n, sizeof *ps, place_cmp);
+	for (size_t i = 1; i < n; i++) {
+		place a = ps[i - 1], b = ps[i];
 
-		for (size_t k = 0; k < seen.len && !dup; k++)
-			dup = same_place(&seen.data[k], &p);
-		if (dup) {
+		a.index = b.index = 0;
+		dup[ps[i].index] = place_cmp(&a, &b) == 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (dup[i]) {
 			vt_findings one = { 0 };
 
-			free(p.file);
-			vec_push(&one.items, *f);
+			vec_push(&one.items, fs->items.data[i]);
 			vt_findings_free(&one);
 		} else {
-			vec_push(&seen, p);
-			fs->items.data[j++] = *f;
+			fs->items.data[j++] = fs->items.data[i];
 		}
 	}
 	fs->items.len = j;
-	for (size_t k = 0; k < seen.len; k++)
-		free(seen.data[k].file);
-	free(seen.data);
+	for (size_t k = 0; k < names.len; k++)
+		free(names.data[k]);
+	free(names.data);
+	free(dup);
+	free(ps);
 	return n - j;
+}
+
+/* ---- a report's order --------------------------------------------------------------------- */
+
+/* What orders an item of the report: its file as the report names it, place, rule, index. */
+typedef struct order {
+	const char *path;
+	unsigned line, col;
+	const char *rule;
+	size_t index;
+} order;
+
+static int order_cmp(const void *pa, const void *pb)
+{
+	const order *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	c = c ? c : (a->line > b->line) - (a->line < b->line);
+	c = c ? c : (a->col > b->col) - (a->col < b->col);
+	c = c ? c : strcmp(a->rule, b->rule);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+/* file relative to root, as the JSON report names it; resolved once per run of one file. */
+static const char *report_path(const char *root, const char *file, vt_strings *names,
+			       const char **last)
+{
+	file = file ? file : "";
+	if (!*last || strcmp(*last, file)) {
+		*last = file;
+		vec_push(names, root && file[0] != '<' ? vt_relative_path(root, file) : xstrdup(file));
+	}
+	return names->data[names->len - 1];
+}
+
+/* Puts n elements of size bytes at base in the order of ord (sorted). */
+static void permute(void *base, size_t n, size_t size, const order *ord)
+{
+	char *copy;
+
+	if (!n)
+		return; /* base may be NULL */
+	copy = xmalloc(n * size);
+	memcpy(copy, base, n * size);
+	for (size_t i = 0; i < n; i++)
+		memcpy((char *)base + i * size, copy + ord[i].index * size, size);
+	free(copy);
+}
+
+static void order_errors(vt_errors *es, const char *root, vt_strings *names)
+{
+	order *ord = xmalloc((es->len + 1) * sizeof *ord);
+	const char *last = NULL;
+
+	for (size_t i = 0; i < es->len; i++) {
+		const vt_error *e = &es->data[i];
+
+		ord[i] = (order){ report_path(root, e->file, names, &last), e->line, e->col, "", i };
+	}
+	qsort(ord, es->len, sizeof *ord, order_cmp);
+	permute(es->data, es->len, sizeof *es->data, ord);
+	free(ord);
+}
+
+/*
+ * The report's order, whatever order the files were named in: findings by
+ * file (relative to root, as the report names it), line, column and rule;
+ * errors and limits by file and place.  Ties keep their order (a unit's).
+ * `vtlint merge` orders shards' reports the same way.
+ */
+void vt_report_order(vt_findings *fs, const char *root)
+{
+	order *ord = xmalloc((fs->items.len + 1) * sizeof *ord);
+	vt_strings names = { 0 };
+	const char *last = NULL;
+
+	for (size_t i = 0; i < fs->items.len; i++) {
+		const vt_finding *f = &fs->items.data[i];
+
+		ord[i] = (order){ report_path(root, f->loc.file, &names, &last), f->loc.line,
+				  f->loc.col, vt_rules[f->rule]->id, i };
+	}
+	qsort(ord, fs->items.len, sizeof *ord, order_cmp);
+	permute(fs->items.data, fs->items.len, sizeof *fs->items.data, ord);
+	free(ord);
+	order_errors(&fs->errors, root, &names);
+	order_errors(&fs->limits, root, &names);
+	for (size_t i = 0; i < names.len; i++)
+		free(names.data[i]);
+	free(names.data);
 }
 
 /* ---- the summary ----------------------------------------------------------------------------- */

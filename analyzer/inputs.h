@@ -26,7 +26,14 @@ void vt_finish_command(const vt_cmd_opts *co, vt_cmd *c);
 /* No flags at all: no database listed the file, nothing after `--`, no --extra-arg. */
 bool vt_no_flags(const vt_cmd_opts *co, const vt_cmd *c);
 
-/* argv with @FILE arguments (before `--`) replaced by FILE's lines; exits 2 on an unreadable one. */
+/*
+ * argv with @FILE arguments (before `--`) replaced by FILE's lines, each
+ * expanded in turn; what comes after `--` is the compiler's, left as it is.
+ * Every string is owned by out.  NULL, or why not (allocated; out then
+ * holds what came before): a file that cannot be read, or nests too deep.
+ */
+char *vt_expand_args(int argc, char **argv, vt_strings *out);
+/* vt_expand_args, exiting 2 with its message when it fails. */
 void vt_expand_argv(int argc, char **argv, vt_strings *out);
 /* The files named: `-` reads names from stdin, a folder gives every *.c under it. */
 void vt_expand_files(const char *const *in, size_t n, vt_strings *out, vt_findings *errs);
@@ -46,6 +53,12 @@ bool vt_suppress_headers(vt_findings *fs, const char *main_name, bool keep);
 void vt_display_paths(vt_findings *fs, const char *main_name);
 /* Drops the findings already reported at the same place (headers, files listed twice). */
 size_t vt_findings_unique(vt_findings *fs);
+/*
+ * The report's order, whatever order the files were named in: findings by
+ * file relative to root (as JSON names it), line, column and rule; errors
+ * and limits by file and place; ties keep their order.  merge.c's order.
+ */
+void vt_report_order(vt_findings *fs, const char *root);
 void vt_print_summary(FILE *out, const vt_findings *fs, size_t files, size_t failed, size_t hidden);
 
 #endif /* VTLINT_INPUTS_H */

@@ -1,11 +1,12 @@
 /*
  * merge.c: `vtlint merge REPORT... [-o FILE] [--format json|sarif]` joins the
  * reports of a CI matrix's shards (--shard K/N) into one: one SARIF run with
- * every rule once, or one JSON report.  Findings are ordered by file, then
- * as each shard ordered them (by place), and a finding several shards
- * reported (one in a header they share) is kept once.  That is the order of
- * an unsharded run whose files are in path order (a folder, `--all` over a
- * sorted database); the database's own order is not in the reports.
+ * every rule once, or one JSON report.  Findings, errors and limits are in
+ * a report's order (vt_report_order): by file relative to the source root,
+ * line, column and rule; what ties keeps its shard's order.  A finding that
+ * several shards reported at one place (in a header they share) is kept
+ * once, as a run keeps it once (vt_findings_unique); errors and limits are
+ * kept as each shard reported them, as a run keeps each unit's.
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -60,27 +61,117 @@ static cJSON *path_get(cJSON *o, const char *const *keys)
 	return o;
 }
 
-/* What orders findings: file, then place (shards agree on everything else). */
+/* What orders an item: its place and rule (shards agree on everything else), then its shard. */
 typedef struct entry {
 	cJSON *item;
-	const char *file;
+	char *file;         /* relative to the source root, percent-decoding undone */
+	double line, col;
+	const char *rule, *message;
 	size_t seq;
 } entry;
 
-static const char *const sarif_uri[] = { "locations", "0", "physicalLocation",
-					 "artifactLocation", "uri", NULL };
-static const char *const json_file[] = { "file", NULL };
+/* Where each kind of item keeps what orders it, JSON's way and SARIF's. */
+typedef struct keys {
+	const char *const *file, *const *line, *const *col, *const *rule, *const *message;
+} keys;
+
+#define SARIF_LOC "locations", "0", "physicalLocation"
+static const keys sarif_result = {
+	(const char *const[]){ SARIF_LOC, "artifactLocation", "uri", NULL },
+	(const char *const[]){ SARIF_LOC, "region", "startLine", NULL },
+	(const char *const[]){ SARIF_LOC, "region", "startColumn", NULL },
+	(const char *const[]){ "ruleId", NULL },
+	(const char *const[]){ "message", "text", NULL },
+};
+static const keys json_item = {
+	(const char *const[]){ "file", NULL },
+	(const char *const[]){ "line", NULL },
+	(const char *const[]){ "column", NULL },
+	(const char *const[]){ "rule", NULL },
+	(const char *const[]){ "message", NULL },
+};
+
+static int hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+		: c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A path as the report wrote it, as the run sorted it: a SARIF URI's escapes undone. */
+static char *path_of(const char *uri, bool sarif)
+{
+	char *out = xstrdup(uri), *o = out;
+
+	if (!sarif)
+		return out;
+	if (!strncmp(uri, "file://", 7))
+		uri += 7;
+	for (; *uri; uri++) {
+		if (*uri == '%' && hex(uri[1]) >= 0 && hex(uri[2]) >= 0) {
+			*o++ = (char)(hex(uri[1]) * 16 + hex(uri[2]));
+			uri += 2;
+		} else {
+			*o++ = *uri;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static const char *string_at(cJSON *o, const char *const *path)
+{
+	cJSON *v = path_get(o, path);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double number_at(cJSON *o, const char *const *path)
+{
+	cJSON *v = path_get(o, path);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static entry entry_of(cJSON *it, const keys *k, bool sarif, size_t seq)
+{
+	return (entry){ .item = it, .file = path_of(string_at(it, k->file), sarif),
+			.line = number_at(it, k->line), .col = number_at(it, k->col),
+			.rule = string_at(it, k->rule), .message = string_at(it, k->message),
+			.seq = seq };
+}
+
+/* Equal places: the same file, line, column and rule. */
+static int place_cmp(const entry *a, const entry *b)
+{
+	int c = strcmp(a->file, b->file);
+
+	c = c ? c : (a->line > b->line) - (a->line < b->line);
+	c = c ? c : (a->col > b->col) - (a->col < b->col);
+	return c ? c : strcmp(a->rule, b->rule);
+}
 
 static int entry_cmp(const void *pa, const void *pb)
 {
 	const entry *a = pa, *b = pb;
-	int c = strcmp(a->file, b->file);
+	int c = place_cmp(a, b);
 
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Moves every report's array at key into out: sorted by file, each item once. */
-static void join(report *rs, int n, const char *const *arr_path, const char *const *file_key,
+/* An earlier item of its place with its message: a finding reported twice. */
+static bool reported_before(const entry *all, size_t i)
+{
+	for (size_t k = i; k-- > 0 && !place_cmp(&all[k], &all[i]);)
+		if (all[k].item && !strcmp(all[k].message, all[i].message))
+			return true;
+	return false;
+}
+
+/*
+ * Moves every report's array at arr_path into out, in a report's order;
+ * with once, a finding at the same place with the same message only once.
+ */
+static void join(report *rs, int n, const char *const *arr_path, const keys *k, bool once,
 		 cJSON *out)
 {
 	VEC(entry) all = { 0 };
@@ -89,9 +180,7 @@ static void join(report *rs, int n, const char *const *arr_path, const char *con
 		cJSON *arr = path_get(rs[i].sarif ? run_of(&rs[i]) : rs[i].root, arr_path), *it;
 
 		while (cJSON_IsArray(arr) && (it = cJSON_DetachItemFromArray(arr, 0))) {
-			cJSON *f = path_get(it, file_key);
-			entry e = { .item = it, .seq = all.len,
-				    .file = cJSON_IsString(f) ? f->valuestring : "" };
+			entry e = entry_of(it, k, rs[i].sarif, all.len);
 
 			vec_push(&all, e);
 		}
@@ -99,17 +188,15 @@ static void join(report *rs, int n, const char *const *arr_path, const char *con
 	if (all.len > 1)
 		qsort(all.data, all.len, sizeof *all.data, entry_cmp);
 	for (size_t i = 0; i < all.len; i++) {
-		bool dup = false;
-
-		for (size_t k = i; k-- > 0 && !dup && !strcmp(all.data[k].file, all.data[i].file);)
-			dup = all.data[k].item && cJSON_Compare(all.data[k].item, all.data[i].item, 1);
-		if (dup) {
+		if (once && reported_before(all.data, i)) {
 			cJSON_Delete(all.data[i].item);
 			all.data[i].item = NULL;
 		} else {
 			cJSON_AddItemToArray(out, all.data[i].item);
 		}
 	}
+	for (size_t i = 0; i < all.len; i++)
+		free(all.data[i].file);
 	free(all.data);
 }
 
@@ -161,8 +248,6 @@ static void unite_rules(report *rs, int n)
 static const char *const invocation[] = { "invocations", "0", NULL };
 static const char *const notifications[] = { "invocations", "0", "toolExecutionNotifications",
 					     NULL };
-static const char *const note_uri[] = { "locations", "0", "physicalLocation",
-					"artifactLocation", "uri", NULL };
 
 /* One invocation: successful when every shard's was, with every shard's notifications. */
 static void unite_invocations(report *rs, int n)
@@ -179,7 +264,7 @@ static void unite_invocations(report *rs, int n)
 
 		ok &= cJSON_IsTrue(s);
 	}
-	join(rs, n, notifications, note_uri, notes);
+	join(rs, n, notifications, &sarif_result, false, notes);
 	cJSON_ReplaceItemInObjectCaseSensitive(inv, "executionSuccessful", cJSON_CreateBool(ok));
 	cJSON_ReplaceItemInObjectCaseSensitive(inv, "toolExecutionNotifications", notes);
 }
@@ -206,7 +291,7 @@ static cJSON *merge_sarif(report *rs, int n)
 	same_key(rs, n, run_of, "originalUriBaseIds");
 	unite_rules(rs, n);
 	unite_invocations(rs, n);
-	join(rs, n, results, sarif_uri, out);
+	join(rs, n, results, &sarif_result, true, out);
 	cJSON_ReplaceItemInObjectCaseSensitive(run, "results", out);
 	return rs[0].root;
 }
@@ -219,11 +304,11 @@ static cJSON *merge_json(report *rs, int n)
 
 	same_key(rs, n, root_of, "srcroot");
 	same_key(rs, n, root_of, "tool");
-	join(rs, n, diags, json_file, d);
-	join(rs, n, errs, json_file, e);
+	join(rs, n, diags, &json_item, true, d);
+	join(rs, n, errs, &json_item, false, e);
 	cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "diagnostics", d);
 	cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "errors", e);
-	join(rs, n, limits, json_file, l);
+	join(rs, n, limits, &json_item, false, l);
 	if (cJSON_HasObjectItem(rs[0].root, "limits"))
 		cJSON_ReplaceItemInObjectCaseSensitive(rs[0].root, "limits", l);
 	else

@@ -15,14 +15,16 @@
 
 #define ALL_RULES UINT32_MAX /* every rule, those added later too */
 
+/* A NOLINTBEGIN or NOLINTEND comment; regions are paired once the file is read. */
 typedef struct region {
-	char *list;     /* as written between the parentheses, or "" */
-	unsigned mask, line;
+	char *list;       /* as written between the parentheses, or "" */
+	unsigned line, mask;
+	bool begin, paired;
 } region;
 
 typedef struct marks {
 	VEC(unsigned) mask;  /* per line (1-based): rules suppressed there */
-	VEC(region) open;
+	VEC(region) regions; /* in the order written */
 } marks;
 
 /* The rules a list names: "" and "*" are all of them. */
@@ -62,27 +64,7 @@ static char *list_after(const char *p)
 	return strndup(p + 1, (size_t)(end - p - 1));
 }
 
-static void end_region(marks *m, const char *list, unsigned line, const char *name,
-		       vt_findings *fs)
-{
-	for (size_t i = m->open.len; i-- > 0;) {
-		region *r = &m->open.data[i];
-
-		if (strcmp(r->list, list) != 0)
-			continue;
-		for (unsigned l = r->line; l <= line; l++)
-			mark(m, l, r->mask);
-		free(r->list);
-		memmove(r, r + 1, (m->open.len - i - 1) * sizeof *r);
-		m->open.len--;
-		return;
-	}
-	vt_add_error(fs, name, line, 0, "unmatched 'NOLINTEND' comment without a previous "
-		     "'NOLINTBEGIN' comment");
-}
-
-static void scan_line(marks *m, const char *text, unsigned line, const char *name,
-		      vt_findings *fs)
+static void scan_line(marks *m, const char *text, unsigned line)
 {
 	const char *c = strstr(text, "//"), *b = strstr(text, "/*"), *p;
 
@@ -95,15 +77,14 @@ static void scan_line(marks *m, const char *text, unsigned line, const char *nam
 		if (!strncmp(w, "NEXTLINE", 8)) {
 			list = list_after(w + 8);
 			mark(m, line + 1, rules_of(list));
-		} else if (!strncmp(w, "BEGIN", 5)) {
-			region r = { .list = list_after(w + 5), .line = line };
+		} else if (!strncmp(w, "BEGIN", 5) || !strncmp(w, "END", 3)) {
+			bool begin = *w == 'B';
+			region r = { .list = list_after(w + (begin ? 5 : 3)), .line = line,
+				     .begin = begin };
 
-			r.mask = rules_of(r.list);
-			vec_push(&m->open, r);
+			r.mask = begin ? rules_of(r.list) : 0;
+			vec_push(&m->regions, r);
 			continue;
-		} else if (!strncmp(w, "END", 3)) {
-			list = list_after(w + 3);
-			end_region(m, list, line, name, fs);
 		} else {
 			list = list_after(w);
 			mark(m, line, rules_of(list));
@@ -136,6 +117,103 @@ static void filter(vt_findings *fs, const char *name, const marks *m, bool keep)
 	vt_findings_drop(fs, suppressed, &c);
 }
 
+/* ---- regions: paired and marked in O(n log n), however deep they nest ------------ */
+
+/* By list, then in the order written (the regions live in one array). */
+static int by_list(const void *pa, const void *pb)
+{
+	const region *a = *(region *const *)pa, *b = *(region *const *)pb;
+	int c = strcmp(a->list, b->list);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+typedef struct span_end {
+	unsigned line, mask;
+	bool open;  /* the span's first line, or the line after its last */
+} span_end;
+
+typedef VEC(span_end) span_ends;
+
+/*
+ * Each NOLINTEND closes the latest NOLINTBEGIN still open with the same
+ * list: per list, a stack.  Sorting by list groups the lists; the pairs'
+ * spans go to out.
+ */
+static void pair_regions(marks *m, span_ends *out)
+{
+	region **by = xmalloc((m->regions.len + 1) * sizeof *by);
+	VEC(region *) open = { 0 };
+
+	for (size_t i = 0; i < m->regions.len; i++)
+		by[i] = &m->regions.data[i];
+	qsort(by, m->regions.len, sizeof *by, by_list);
+	for (size_t i = 0; i < m->regions.len; i++) {
+		region *r = by[i];
+
+		if (i && strcmp(by[i - 1]->list, r->list))
+			open.len = 0; /* another list: what is still open stays unpaired */
+		if (r->begin) {
+			vec_push(&open, r);
+		} else if (open.len) {
+			region *b = open.data[--open.len];
+
+			b->paired = r->paired = true;
+			vec_push(out, ((span_end){ b->line, b->mask, true }));
+			vec_push(out, ((span_end){ r->line + 1, b->mask, false }));
+		}
+	}
+	free(open.data);
+	free(by);
+}
+
+static int by_line(const void *pa, const void *pb)
+{
+	const span_end *a = pa, *b = pb;
+
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/* Marks every line of every span: one sweep, a count of open spans per rule. */
+static void mark_spans(marks *m, span_end *ends, size_t n)
+{
+	unsigned open[32] = { 0 }, now = 0;
+	size_t k = 0;
+
+	if (!n)
+		return;
+	qsort(ends, n, sizeof *ends, by_line);
+	mark(m, ends[n - 1].line, 0);
+	for (unsigned line = ends[0].line; line < ends[n - 1].line; line++) {
+		for (; k < n && ends[k].line == line; k++) {
+			now = 0;
+			for (unsigned r = 0; r < 32; r++) {
+				open[r] += ends[k].mask >> r & 1 ? (ends[k].open ? 1u : -1u) : 0;
+				now |= open[r] ? 1u << r : 0;
+			}
+		}
+		m->mask.data[line] |= now;
+	}
+}
+
+/* Pairs and marks the regions; an end or a begin without its other half is an error. */
+static void mark_regions(marks *m, const char *name, vt_findings *fs)
+{
+	span_ends ends = { 0 };
+
+	pair_regions(m, &ends);
+	mark_spans(m, ends.data, ends.len);
+	free(ends.data);
+	for (size_t i = 0; i < m->regions.len; i++)
+		if (!m->regions.data[i].begin && !m->regions.data[i].paired)
+			vt_add_error(fs, name, m->regions.data[i].line, 0, "unmatched 'NOLINTEND' "
+				     "comment without a previous 'NOLINTBEGIN' comment");
+	for (size_t i = 0; i < m->regions.len; i++)
+		if (m->regions.data[i].begin && !m->regions.data[i].paired)
+			vt_add_error(fs, name, m->regions.data[i].line, 0, "unmatched 'NOLINTBEGIN' "
+				     "comment without a subsequent 'NOLINTEND' comment");
+}
+
 bool vt_suppress_text(const char *text, const char *name, vt_findings *fs, bool keep)
 {
 	marks m = { 0 };
@@ -148,17 +226,15 @@ bool vt_suppress_text(const char *text, const char *name, vt_findings *fs, bool 
 
 		line++;
 		if (strstr(one, "NOLINT"))
-			scan_line(&m, one, line, name, fs);
+			scan_line(&m, one, line);
 		free(one);
 		p = nl ? nl + 1 : NULL;
 	}
-	for (size_t i = 0; i < m.open.len; i++) {
-		vt_add_error(fs, name, m.open.data[i].line, 0, "unmatched 'NOLINTBEGIN' comment "
-			     "without a subsequent 'NOLINTEND' comment");
-		free(m.open.data[i].list);
-	}
+	mark_regions(&m, name, fs);
 	filter(fs, name, &m, keep);
-	free(m.open.data);
+	for (size_t i = 0; i < m.regions.len; i++)
+		free(m.regions.data[i].list);
+	free(m.regions.data);
 	free(m.mask.data);
 	return fs->errors.len == nerr;
 }

@@ -1,9 +1,10 @@
 /*
  * VT006 source-misuse: the producer's side of a vt_source, within one
  * function: a version completed twice with no reset between, a reset while a
- * vtask made here from the current version is still unconsumed, or a vtask
- * made with a token read before a reset.  Each hands some consumer another
- * operation's result, or none.
+ * vtask made here from the source is still unconsumed (from this version, or
+ * from an older one when a reset came between), or a vtask made with a token
+ * read before a reset.  Each hands some consumer another operation's result,
+ * or none.
  */
 #include "../analyzer/vtlint.h"
 
@@ -19,8 +20,8 @@ static void source(vt_rule_ctx *cx, const vt_source_view *v, const vt_event *ev)
 		break;
 	case SRC_OUTSTANDING:
 		vt_report(cx, ev->loc, at, "the vtask was made here",
-			  "source '%s' is reset while the vtask made from its current version is "
-			  "still unconsumed", v->name);
+			  "source '%s' is reset while a vtask this function made from it is still "
+			  "unconsumed", v->name);
 		break;
 	case SRC_STALE:
 		vt_report(cx, ev->loc, at, "token read here",
