@@ -814,6 +814,7 @@ static int finish(const vt_options *o, const vt_cmds *cmds, const char *srcroot,
 	size_t hidden = 0;
 
 	vt_findings_unique(all);
+	vt_report_order(all, srcroot); /* the files' order is not the report's: shards merge to it */
 	if (o->baseline && apply_baseline(o->baseline, all, srcroot, &hidden) != 0)
 		status = 2;
 	if (write_report(o, all, srcroot) != 0)

@@ -7,13 +7,6 @@ VTLINT=$1 SRC=$2 WORK=$3
 rm -rf "$WORK"; mkdir -p "$WORK"
 fails=0 passes=0
 check() { name=$1; shift; if "$@"; then passes=$((passes + 1)); else fails=$((fails + 1)); echo "FAIL: $name" >&2; fi; }
-# A known limit (the driver's, not merge's): passes while the check fails,
-# and fails once it passes, so that the mark is removed when the limit is lifted.
-known_to_fail() {
-	name=$1; shift
-	if "$@"; then fails=$((fails + 1)); echo "FAIL: fixed, remove known_to_fail: $name" >&2
-	else passes=$((passes + 1)); echo "known to fail: $name" >&2; fi
-}
 
 # A project of files with findings and clean ones, in folders (a folder's files are in path order).
 P=$WORK/proj; mkdir -p "$P/src/a" "$P/src/b"
@@ -51,7 +44,7 @@ for fmt in json sarif; do
 	check "$fmt: shards of files named out of order merge to the path-order report" \
 		cmp "$WORK/all.$fmt" "$WORK/rmerged.$fmt"
 	lint --format "$fmt" -o "$WORK/rall.$fmt" $rev
-	known_to_fail "$fmt: an unsharded run orders its report by file whatever the files' order" \
+	check "$fmt: an unsharded run orders its report by file whatever the files' order" \
 		cmp "$WORK/all.$fmt" "$WORK/rall.$fmt"
 done
 
@@ -92,7 +85,7 @@ for fmt in json sarif; do
 	"$VTLINT" merge -o "$WORK/h21.$fmt" "$WORK/h2.$fmt" "$WORK/h1.$fmt"
 	check "$fmt: a header's findings merge the same in any order" cmp "$WORK/h12.$fmt" "$WORK/h21.$fmt"
 	hlint --format "$fmt" -o "$WORK/hall.$fmt"
-	known_to_fail "$fmt: an unsharded run orders a header's findings by line" \
+	check "$fmt: an unsharded run orders a header's findings by line" \
 		cmp "$WORK/hall.$fmt" "$WORK/h12.$fmt"
 done
 tab=$(printf '\t')
