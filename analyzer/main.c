@@ -1,8 +1,9 @@
 /*
  * main.c: the driver.  Works out each file's compile command (compdb.c),
  * analyses the files on -j worker threads (one libclang index each), applies
- * suppressions and the baseline, then prints every file's findings in the
- * order the files were given.
+ * suppressions and the baseline, then prints the findings ordered by file,
+ * line, column and rule (whatever order the files were named in: a sharded
+ * run's merged reports are the same report).
  *
  * Exit status: 0 nothing reported, 1 findings, 2 vtlint could not do what
  * was asked (usage, unreadable file or database, bad configuration, a unit
