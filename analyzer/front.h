@@ -15,6 +15,8 @@ typedef struct vt_lower_env vt_lower_env;
 struct vt_lower_env {
 	CXTranslationUnit tu;
 	const vt_config *config;  /* the project's wrappers, or NULL */
+	/* Lower every body, even one with nothing of the runtime's (a CFG dump shows them all). */
+	bool lower_all;
 	/* The user's place for a libclang location (outermost macro expansion). */
 	vt_loc (*loc)(vt_lower_env *env, CXSourceLocation sl);
 	/* The callee's summary when its body is in this unit or another file of the project, else NULL. */

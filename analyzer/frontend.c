@@ -431,7 +431,7 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		  const vt_unit_opts *o, vt_findings *out, vt_memo *m, const char *text, size_t len)
 {
 	unit u = { .env = { .tu = tu, .loc = env_loc, .summary = env_summary,
-			    .config = o->config },
+			    .config = o->config, .lower_all = o->dump_cfg != NULL },
 		   .path = path, .name = name, .opts = o, .out = out };
 	int status = 0;
 

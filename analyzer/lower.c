@@ -881,10 +881,13 @@ int lw_source_of(L *l, CXCursor a)
 	if (lw_kind(a) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(a) == CXUnaryOperator_AddrOf) {
 		k = lw_kids(a);
-		if (k.len && lw_kind(lw_strip(k.data[0])) == CXCursor_MemberRefExpr)
-			r = member_source(l, k.data[0]);
-		else if (k.len)
+		if (k.len && lw_kind(lw_strip(k.data[0])) == CXCursor_MemberRefExpr) {
+			/* only a member that is a source: `&p->count` names no source */
+			if (lw_is_source_type(clang_getCursorType(k.data[0])))
+				r = member_source(l, k.data[0]);
+		} else if (k.len) {
 			r = lw_source_of(l, k.data[0]);
+		}
 		free(k.data);
 		return r;
 	}
@@ -957,6 +960,130 @@ void lw_forget_escaped(L *l, vt_loc at)
 {
 	for (size_t i = 0; i < l->escaped.len; i++)
 		lw_forget(l, l->escaped.data[i], at);
+}
+
+/* ---- functions that cannot touch a vtask ------------------------------------------------ */
+
+/* The runtime's struct types every event is made of (a vtask, VT007's vt_task, VT006's vt_source). */
+static const char *const runtime_structs[] = { "vtask", "vt_task", "vt_source", NULL };
+
+enum { RT_MEMO = 64 }; /* a direct-mapped memo of the types met: a function has few */
+
+typedef struct rt_scan {
+	VEC(struct rt_record { unsigned hash; CXCursor decl; bool runtime; }) seen;
+	struct { CXType t; bool set, runtime; } memo[RT_MEMO];
+	bool found;
+} rt_scan;
+
+/* A record type is the runtime's by its name, as is_struct_named() decides; each asked once. */
+static bool record_is_runtime(rt_scan *s, CXType t)
+{
+	CXCursor d = clang_getTypeDeclaration(t);
+	unsigned h = clang_hashCursor(d);
+	struct rt_record r = { .hash = h, .decl = d };
+
+	for (size_t i = 0; i < s->seen.len; i++)
+		if (s->seen.data[i].hash == h && clang_equalCursors(s->seen.data[i].decl, d))
+			return s->seen.data[i].runtime;
+	for (size_t i = 0; runtime_structs[i] && !r.runtime; i++)
+		r.runtime = is_struct_named(t, runtime_structs[i]);
+	vec_push(&s->seen, r);
+	return r.runtime;
+}
+
+static bool type_is_runtime(rt_scan *s, CXType t);
+
+/* A function type returns or takes one (a call through it may make one out of a void *). */
+static bool fn_type_is_runtime(rt_scan *s, CXType t)
+{
+	int n = clang_getNumArgTypes(t);
+
+	if (type_is_runtime(s, clang_getResultType(t)))
+		return true;
+	for (int i = 0; i < n; i++)
+		if (type_is_runtime(s, clang_getArgType(t, (unsigned)i)))
+			return true;
+	return false;
+}
+
+/* t is or holds (by pointer or array) one of the runtime's types, or is a function type that does. */
+static bool type_decides(rt_scan *s, CXType t)
+{
+	for (;;) {
+		t = clang_getCanonicalType(t);
+		switch (t.kind) {
+		case CXType_Pointer:
+			t = clang_getPointeeType(t);
+			break;
+		case CXType_ConstantArray:
+		case CXType_IncompleteArray:
+		case CXType_VariableArray:
+		case CXType_DependentSizedArray:
+			t = clang_getArrayElementType(t);
+			break;
+		case CXType_Atomic:
+			t = clang_Type_getValueType(t);
+			break;
+		case CXType_FunctionProto:
+		case CXType_FunctionNoProto:
+			return fn_type_is_runtime(s, t);
+		case CXType_Record:
+			return record_is_runtime(s, t);
+		default:
+			return false;
+		}
+	}
+}
+
+static bool type_is_runtime(rt_scan *s, CXType t)
+{
+	size_t h;
+
+	if (t.kind == CXType_Invalid || (t.kind >= CXType_FirstBuiltin && t.kind <= CXType_LastBuiltin))
+		return false;
+	h = (((uintptr_t)t.data[0] >> 4) ^ ((uintptr_t)t.data[1] >> 4) ^ (uintptr_t)t.kind) % RT_MEMO;
+	if (s->memo[h].set && s->memo[h].t.kind == t.kind && s->memo[h].t.data[0] == t.data[0] &&
+	    s->memo[h].t.data[1] == t.data[1])
+		return s->memo[h].runtime;
+	s->memo[h].runtime = type_decides(s, t);
+	s->memo[h].t = t;
+	s->memo[h].set = true;
+	return s->memo[h].runtime;
+}
+
+static enum CXChildVisitResult rt_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	rt_scan *s = d;
+
+	enum CXCursorKind k = lw_kind(c);
+
+	(void)parent;
+	if ((clang_isExpression(k) || clang_isDeclaration(k)) &&
+	    type_is_runtime(s, clang_getCursorType(c))) {
+		s->found = true;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Recurse;
+}
+
+/*
+ * Whether anything in the function (parameters, declarations, expressions)
+ * has one of the runtime's types.  Every event but an int local's facts
+ * names a value of such a type, so a function with none makes no finding
+ * and its summary says nothing of any parameter: its body need not be
+ * lowered, which is most functions of a project that includes <vtask.h>
+ * in a few of them.  One walk, stopped at the first such cursor.
+ */
+static bool touches_runtime(CXCursor fn)
+{
+	rt_scan s = { 0 };
+
+	if (type_is_runtime(&s, clang_getCursorType(fn)))
+		s.found = true;
+	else
+		clang_visitChildren(fn, rt_visit, &s);
+	free(s.seen.data);
+	return s.found;
 }
 
 /* ---- the function -------------------------------------------------------------------- */
@@ -1036,13 +1163,14 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 		l.fn->ret = cfg_var(l.fn, "(return)", VAR_INT, l.fn->loc);
 		type_domain(clang_getCursorResultType(fn), &l.fn->vars.data[l.fn->ret]);
 	}
-	if (lw_kind(body) == CXCursor_CompoundStmt) {
+	if (lw_kind(body) == CXCursor_CompoundStmt)
+		l.fn->end = lw_loc_end(&l, body);
+	if (lw_kind(body) == CXCursor_CompoundStmt && (env->lower_all || touches_runtime(fn))) {
 		cursors a = lw_addresses_in(body);
 
 		l.aliased.data = a.data; /* same element type: the locals a pointer may reach */
 		l.aliased.len = a.len;
 		l.aliased.cap = a.cap;
-		l.fn->end = lw_loc_end(&l, body);
 		lw_compound(&l, body, false);
 	}
 	lw_pop_scope(&l, l.fn->end);
