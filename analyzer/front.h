@@ -17,6 +17,8 @@ struct vt_lower_env {
 	const vt_config *config;  /* the project's wrappers, or NULL */
 	/* Lower every body, even one with nothing of the runtime's (a CFG dump shows them all). */
 	bool lower_all;
+	/* lower.c's facts about callees, kept for the unit; vt_lower_env_free() frees them. */
+	struct vt_callee_memo *callees;
 	/* The user's place for a libclang location (outermost macro expansion). */
 	vt_loc (*loc)(vt_lower_env *env, CXSourceLocation sl);
 	/* The callee's summary when its body is in this unit or another file of the project, else NULL. */
@@ -37,6 +39,7 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 
 /* lower*.c: one function definition into its CFG of vtask events. */
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn);
+void vt_lower_env_free(vt_lower_env *env);
 
 /* ---- callees.c: what a called function is to vtlint ---- */
 

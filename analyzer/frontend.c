@@ -411,6 +411,7 @@ static void unit_free(unit *u)
 	free(u->fns.data);
 	free(u->names.data);
 	free(u->done.data);
+	vt_lower_env_free(&u->env);
 }
 
 static void analyze_with_memo(unit *u, vt_memo *m, const char *text, size_t len);

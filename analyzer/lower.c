@@ -1138,7 +1138,6 @@ static void lower_free(L *l)
 	free(l->targets.data);
 	free(l->temps_live.data);
 	free(l->temps_free.data);
-	free(l->callees.data);
 	free(l->aliased.data);
 	free(l->cleanups.data);
 	free(l->sources.data);

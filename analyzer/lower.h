@@ -68,7 +68,6 @@ typedef struct L {
 	VEC(struct cleanup { int var; CXCursor fn; }) cleanups; /* __attribute__((cleanup)) */
 	VEC(int) sources;      /* VAR_SOURCE variables for &param->member */
 	VEC(int) plain_sources; /* sources initialized here with no on_consumed callback */
-	VEC(struct callee_fact { unsigned hash; CXCursor decl; bool noreturn; }) callees;
 } L;
 
 typedef VEC(CXCursor) cursors;

@@ -6,19 +6,64 @@
  */
 #include "lower.h"
 
+/*
+ * What the unit's callees are, asked once per unit rather than once per
+ * calling function (the noreturn test pretty-prints declarations): an
+ * open-addressed table keyed by the declaration a call names.
+ */
+struct vt_callee_memo {
+	size_t cap, len;
+	struct callee_fact { CXCursor decl; unsigned hash; bool used, noreturn; } *slot;
+};
+
+static struct callee_fact *memo_slot(struct vt_callee_memo *m, CXCursor canon, unsigned h)
+{
+	size_t i = h & (m->cap - 1);
+
+	while (m->slot[i].used && !(m->slot[i].hash == h && clang_equalCursors(m->slot[i].decl, canon)))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slot[i];
+}
+
+static void memo_grow(struct vt_callee_memo *m)
+{
+	struct vt_callee_memo n = { .cap = m->cap ? m->cap * 2 : 64, .len = m->len };
+
+	n.slot = xcalloc(n.cap, sizeof *n.slot);
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slot[i].used)
+			*memo_slot(&n, m->slot[i].decl, m->slot[i].hash) = m->slot[i];
+	free(m->slot);
+	*m = n;
+}
+
+void vt_lower_env_free(vt_lower_env *env)
+{
+	if (env->callees)
+		free(env->callees->slot);
+	free(env->callees);
+	env->callees = NULL;
+}
+
 /* abort(), exit(), _Noreturn and __attribute__((noreturn)) functions end a path. */
 static bool lw_is_noreturn(L *l, CXCursor fn)
 {
-	CXCursor canon = clang_getCanonicalCursor(fn);
-	unsigned h = clang_hashCursor(canon);
-	struct callee_fact f;
+	unsigned h = clang_hashCursor(fn); /* the declaration the call sees: attributes add up */
+	struct vt_callee_memo *m;
+	struct callee_fact *f;
 
-	for (size_t i = 0; i < l->callees.len; i++)
-		if (l->callees.data[i].hash == h && clang_equalCursors(l->callees.data[i].decl, canon))
-			return l->callees.data[i].noreturn;
-	f = (struct callee_fact){ .hash = h, .decl = canon, .noreturn = vt_callee_noreturn(fn) };
-	vec_push(&l->callees, f);
-	return f.noreturn;
+	if (!l->env->callees)
+		l->env->callees = xcalloc(1, sizeof *l->env->callees);
+	m = l->env->callees;
+	if (2 * (m->len + 1) > m->cap)
+		memo_grow(m);
+	f = memo_slot(m, fn, h);
+	if (!f->used) {
+		*f = (struct callee_fact){ .decl = fn, .hash = h, .used = true,
+					   .noreturn = vt_callee_noreturn(fn) };
+		m->len++;
+	}
+	return f->noreturn;
 }
 
 /* A wrapper's operand: its first vtask argument, or for a hand-off its first &x. */
