@@ -10,6 +10,9 @@
 # at once), the three alternating, best of ROUNDS (default 2).  CPU time, not
 # wall time: on a shared machine waiting for a core is no one's cost.
 # Prints per project vtlint/tidy, vtlint/parse and the worst file's vtlint/parse;
+# With IR=1, every file whose CPU ratio is above 1.2 is measured again in
+# instructions (callgrind's Ir, parse alone and vtlint, one run each), which
+# load does not disturb: the deterministic check of "no file above 1.2x".
 # then the cache: one cold run of every file with an empty --cache-dir, one
 # warm run with nothing changed, the speed-up (target >= 10), and a run after
 # touching one file's text (its cost is that file's).
@@ -41,6 +44,10 @@ for e in json.load(open(sys.argv[1])):
 PY
 }
 cpu() { "$WORK/cputime" "$@" 2>&1 >/dev/null | tail -n 1; }
+ir() { # ir CMD...: instructions executed (callgrind), one run
+	valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$@" >/dev/null 2>"$WORK/cg.log" || true
+	awk '/Collected :/ { print $NF }' "$WORK/cg.log"
+}
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
 
 for src in "$@"; do
@@ -64,6 +71,13 @@ for src in "$@"; do
 		END { printf "%s: %d files  parse %.2f s  vtlint %.2f s  clang-tidy %.2f s\n", name, NR, P, V, T
 		      printf "  vtlint/clang-tidy %.2f (target <= 1.0)   vtlint/parse %.2f\n", V / T, V / P
 		      printf "  worst file vtlint/parse %.2f (target <= 1.2): %s\n", worst, wf }' "$WORK/times"
+	echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	[ "${IR:-0}" = 1 ] && awk '$2 > 1.2 * $1 { print $4 }' "$WORK/times" | while read -r f; do
+		pi=$(ir "$VTLINT" -j1 --quiet --no-cache --parse-only -p "$db" "$f")
+		vi=$(ir "$VTLINT" -j1 --quiet --no-cache -p "$db" "$f")
+		awk -v p="$pi" -v v="$vi" -v f="$f" 'BEGIN {
+			printf "  instructions: vtlint/parse %.3f (%.0f / %.0f Ir): %s\n", v / p, v, p, f }'
+	done
 	rm -rf "$WORK/cache"
 	cold=$(cpu "$VTLINT" -j1 --quiet --cache-dir "$WORK/cache" -p "$db" $(cat "$WORK/files"))
 	warm=$(cpu "$VTLINT" -j1 --quiet --cache-dir "$WORK/cache" -p "$db" $(cat "$WORK/files"))

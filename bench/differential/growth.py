@@ -9,7 +9,9 @@ tester checks, with every construct it knows:
   depth: one function whose statements nest 10 to 200 blocks deep.
 Each row: statements, source lines, vtlint's wall seconds and peak resident
 memory (getrusage of the vtlint process), and the time per 1,000 statements
-relative to the first row (1.00 = linear growth).  Not a test: read it.
+relative to the first row (1.00 = linear growth).  GROWTH_CPU=1: CPU seconds
+instead of wall seconds (a loaded machine); GROWTH_SIZES / GROWTH_DEPTHS:
+comma-separated rows instead of the defaults.  Not a test: read it.
 """
 import os
 import random
@@ -94,6 +96,8 @@ def measure(vtlint, inc, text, work):
     out = p.stdout.read()
     _, status, ru = os.wait4(p.pid, 0)
     el = time.monotonic() - t0
+    if os.environ.get("GROWTH_CPU"):   # a loaded machine: CPU seconds, not wall
+        el = ru.ru_utime + ru.ru_stime
     p.returncode = os.waitstatus_to_exitcode(status)
     return el, ru.ru_maxrss / 1024.0, out.count(b'"rule"'), p.returncode
 
@@ -108,6 +112,16 @@ def row(label, n, text, base, vtlint, inc, work):
     return base or per
 
 
+def sizes(name, default):
+    """GROWTH_SIZES=100,1000 (GROWTH_DEPTHS=...): fewer rows on a slow machine."""
+    v = os.environ.get(name)
+    return tuple(int(x) for x in v.split(",")) if v else default
+
+
+SIZES = sizes("GROWTH_SIZES", (100, 500, 1000, 2000, 5000, 10000, 20000))
+DEPTHS = sizes("GROWTH_DEPTHS", (10, 25, 50, 100, 200))
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     vtlint = os.path.join(ROOT, build, "vtlint")
@@ -120,12 +134,12 @@ def main():
               "statement against the first row)")
         print(head)
         base = None
-        for n in (100, 500, 1000, 2000, 5000, 10000, 20000):
+        for n in SIZES:
             text, _ = gen.program("growth", [0], n, dict(gen.FLAGS))
             base = row("size", n, text, base, vtlint, inc, work)
         print(head)
         base = None
-        for depth in (10, 25, 50, 100, 200):
+        for depth in DEPTHS:
             text = deep_program(depth, "growth")
             base = row("depth", depth * 2, text, base, vtlint, inc, work)
 
