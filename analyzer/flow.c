@@ -676,8 +676,11 @@ static void propagate(engine *en, const vt_block *b, stateset *work)
 			continue;
 		for (size_t k = 0; k < b->succ.len; k++) {
 			const vt_edge *e = &b->succ.data[k];
-			state *s = st_copy(work->data[i]);
+			/* the last edge takes the state itself: one copy fewer per state and block */
+			state *s = k + 1 < b->succ.len ? st_copy(work->data[i]) : work->data[i];
 
+			if (k + 1 == b->succ.len)
+				work->data[i] = NULL;
 			if (!st_apply_cond(s, &e->cond)) {
 				st_free(s);
 				continue;
