@@ -1070,9 +1070,9 @@ static enum CXChildVisitResult rt_visit(CXCursor c, CXCursor parent, CXClientDat
  * Whether anything in the function (parameters, declarations, expressions)
  * has one of the runtime's types.  Every event but an int local's facts
  * names a value of such a type, so a function with none makes no finding
- * and its summary says nothing of any parameter: its body need not be
- * lowered, which is most functions of a project that includes <vtask.h>
- * in a few of them.  One walk, stopped at the first such cursor.
+ * and its summary says nothing of any parameter; when it returns no scalar
+ * either (callers' tests select nothing by its result), its body need not
+ * be lowered.  One walk, stopped at the first such cursor.
  */
 static bool touches_runtime(CXCursor fn)
 {
@@ -1164,7 +1164,8 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	}
 	if (lw_kind(body) == CXCursor_CompoundStmt)
 		l.fn->end = lw_loc_end(&l, body);
-	if (lw_kind(body) == CXCursor_CompoundStmt && (env->lower_all || touches_runtime(fn))) {
+	if (lw_kind(body) == CXCursor_CompoundStmt &&
+	    (env->lower_all || l.fn->ret >= 0 || touches_runtime(fn))) {
 		cursors a = lw_addresses_in(body);
 
 		l.aliased.data = a.data; /* same element type: the locals a pointer may reach */
