@@ -628,10 +628,12 @@ typedef struct engine {
 /* Adds s to a block's states; true when the block must be looked at again. */
 static bool merge_into(engine *en, stateset *in, state *s)
 {
+	s->shape = st_shape_hash(s); /* states in a set change only here: theirs stays true */
 	for (size_t i = 0; i < in->len; i++) {
 		bool changed;
 
-		if (st_same_shape(in->data[i], s) && st_unite_facts(in->data[i], s, &changed)) {
+		if (in->data[i]->shape == s->shape && st_same_shape(in->data[i], s) &&
+		    st_unite_facts(in->data[i], s, &changed)) {
 			changed |= st_keep_earliest(in->data[i], s);
 			st_free(s);
 			return changed;
@@ -642,6 +644,7 @@ static bool merge_into(engine *en, stateset *in, state *s)
 			if (st_same_binds(in->data[i], s)) {
 				bool changed = st_join(in->data[i], s);
 
+				in->data[i]->shape = st_shape_hash(in->data[i]);
 				en->cx.budget_hit = true;
 				st_free(s);
 				return changed;
@@ -849,6 +852,7 @@ static void run_once(engine *en, int track, vt_summary *sum)
 	memset(en->queued, 0, nb * sizeof *en->queued);
 	en->queue.len = 0;
 	vec_push(&en->in[fn->entry], st_new());
+	en->in[fn->entry].data[0]->shape = st_shape_hash(en->in[fn->entry].data[0]);
 	enqueue(en, fn->entry);
 	fixed_point(en);
 	for (size_t v = 0; sum && v < fn->vars.len; v++)

@@ -495,6 +495,33 @@ bool st_same_shape(const state *a, const state *b)
 	return true;
 }
 
+static uint64_t mix(uint64_t h, int64_t v)
+{
+	return (h ^ (uint64_t)v) * 0x100000001b3ULL;
+}
+
+uint64_t st_shape_hash(const state *s)
+{
+	uint64_t h = mix(0xcbf29ce484222325ULL, s->approx);
+
+	for (size_t i = 0; i < s->ops.len; i++) {
+		const op *o = &s->ops.data[i];
+
+		h = mix(mix(mix(h, o->site), o->gen | o->status << 8 | o->flags << 16 | o->out << 24),
+			o->source);
+	}
+	for (size_t i = 0; i < s->binds.len; i++)
+		h = mix(mix(mix(h, s->binds.data[i].var), s->binds.data[i].site), s->binds.data[i].gen);
+	for (size_t i = 0; i < s->ptrs.len; i++)
+		h = mix(mix(h, s->ptrs.data[i].var), s->ptrs.data[i].target);
+	for (size_t i = 0; i < s->srcs.len; i++)
+		h = mix(mix(mix(h, s->srcs.data[i].var), s->srcs.data[i].done), s->srcs.data[i].epoch);
+	for (size_t i = 0; i < s->toks.len; i++)
+		h = mix(mix(mix(h, s->toks.data[i].var), s->toks.data[i].source), s->toks.data[i].epoch);
+	return mix(mix(mix(mix(h, (int64_t)s->ops.len), (int64_t)s->binds.len), (int64_t)s->ptrs.len),
+		   (int64_t)(s->srcs.len << 20 | s->toks.len));
+}
+
 static bool same_link(const fact *a, const fact *b)
 {
 	return a->link_site == b->link_site &&

@@ -68,6 +68,7 @@ typedef struct state {
 	VEC(tok) toks;
 	VEC(fact) facts;
 	bool approx;
+	uint64_t shape;   /* st_shape_hash, kept while the state sits in a block's set */
 } state;
 
 state *st_new(void);
@@ -103,5 +104,7 @@ bool st_same_facts(const state *a, const state *b);
 bool st_unite_facts(state *into, const state *from, bool *changed);
 bool st_keep_earliest(state *into, const state *from);
 bool st_join(state *into, const state *from);
+/* A hash of what st_same_shape compares: different hashes, different shapes. */
+uint64_t st_shape_hash(const state *s);
 
 #endif /* VTLINT_STATE_H */
