@@ -374,34 +374,24 @@ static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t f
 	return found;
 }
 
-/* Which files export which functions, sorted by name for reaches_itself. */
-static provider *providers(const job *j, size_t *n)
+/*
+ * Which files export (exports) or looked up (!exports) which functions,
+ * sorted by name: reaches_itself and dependents search it.
+ */
+static provider *usr_index(const job *j, bool exports, size_t *n)
 {
 	VEC(provider) idx = { 0 };
 
-	for (size_t i = 0; i < j->cmds->len; i++)
-		for (size_t k = 0; k < j->sums[i].exports.len; k++) {
-			provider p = { j->sums[i].exports.data[k].usr, i };
+	for (size_t i = 0; i < j->cmds->len; i++) {
+		const vt_unit_sums *u = &j->sums[i];
+		size_t len = exports ? u->exports.len : u->lookups.len;
+
+		for (size_t k = 0; k < len; k++) {
+			provider p = { exports ? u->exports.data[k].usr : u->lookups.data[k].usr, i };
 
 			vec_push(&idx, p);
 		}
-	if (idx.len)
-		qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
-	*n = idx.len;
-	return idx.data;
-}
-
-/* Which files looked up which functions, sorted by name for dependents. */
-static provider *lookers(const job *j, size_t *n)
-{
-	VEC(provider) idx = { 0 };
-
-	for (size_t i = 0; i < j->cmds->len; i++)
-		for (size_t k = 0; k < j->sums[i].lookups.len; k++) {
-			provider p = { j->sums[i].lookups.data[k].usr, i };
-
-			vec_push(&idx, p);
-		}
+	}
 	if (idx.len)
 		qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
 	*n = idx.len;
@@ -443,7 +433,7 @@ static vt_store *rebuild(const job *j)
 	vt_store *s = store_of(j, NULL, NULL), *g;
 	bool *guessed = xcalloc(j->cmds->len + 1, sizeof *guessed);
 	size_t n;
-	provider *idx = providers(j, &n);
+	provider *idx = usr_index(j, true, &n);
 	bool any = false;
 
 	for (size_t i = 0; i < j->cmds->len; i++)
@@ -534,7 +524,7 @@ static void iterate(job *j, const vt_store *start, bool given, int jobs, const b
 static bool changed_recursion(const job *j)
 {
 	size_t n;
-	provider *idx = providers(j, &n);
+	provider *idx = usr_index(j, true, &n);
 	bool cycle = false;
 
 	for (size_t i = 0; i < j->cmds->len && !cycle; i++) {
@@ -570,7 +560,7 @@ static bool *dependents(const job *j)
 	bool *d = xcalloc(j->cmds->len + 1, sizeof *d);
 	VEC(size_t) stack = { 0 };
 	size_t n;
-	provider *idx = lookers(j, &n);
+	provider *idx = usr_index(j, false, &n);
 
 	for (size_t i = 0; i < j->cmds->len; i++)
 		if (j->parsed[i]) {
