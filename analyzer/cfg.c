@@ -49,8 +49,8 @@ int cfg_block(vt_func *fn)
 
 int cfg_var(vt_func *fn, const char *name, enum vt_var_kind kind, vt_loc loc)
 {
-	vt_var v = { .name = xstrdup(name), .kind = kind, .loc = loc, .param = -1, .birth = -1,
-		     .lo = INT64_MIN, .hi = INT64_MAX };
+	vt_var v = { .name = xstrdup(name), .kind = kind, .loc = loc, .param = -1, .root = -1,
+		     .birth = -1, .lo = INT64_MIN, .hi = INT64_MAX };
 
 	vec_push(&fn->vars, v);
 	return (int)fn->vars.len - 1;

@@ -327,6 +327,9 @@ static void escape(vt_rule_ctx *cx, state *s, int var)
 
 /* ---- vt_sources (VT006): completions, resets, tokens ------------------------------- */
 
+/* srcst.done: what this function knows of the current version's completion. */
+enum { SRC_OPEN, SRC_DONE, SRC_LOST };
+
 static void source_hooks(vt_rule_ctx *cx, int var, enum vt_source_fault f, const vt_event *earlier)
 {
 	vt_source_view v = { .name = cx->fn->vars.data[var].name, .fault = f, .earlier = earlier };
@@ -345,18 +348,18 @@ static void source_set(vt_rule_ctx *cx, state *s, int var)
 {
 	srcst *src = st_source(s, var);
 
-	if (src->done) {
+	if (src->done == SRC_DONE) {
 		source_hooks(cx, var, SRC_TWICE, src->completed);
 		return;
 	}
-	src->done = 1;
+	src->done = SRC_DONE;
 	src->completed = cx->ev;
 }
 
 /* Its tokens and completion are no longer known: it went to code we do not follow. */
 static void source_unknown(state *s, int var)
 {
-	st_source(s, var)->done = 0;
+	st_source(s, var)->done = SRC_LOST;
 	for (size_t i = s->toks.len; i-- > 0;)
 		if (s->toks.data[i].source == var)
 			st_drop_token(s, s->toks.data[i].var);
@@ -375,11 +378,19 @@ static void source_reset(vt_rule_ctx *cx, state *s, int var, uint8_t how)
 		source_unknown(s, var);
 		return;
 	}
+	if (how == 3) { /* every source reached through parameter ev->arg */
+		for (size_t v = 0; v < cx->fn->vars.len; v++)
+			if (cx->fn->vars.data[v].kind == VAR_SOURCE &&
+			    (cx->fn->vars.data[v].param == cx->ev->arg ||
+			     cx->fn->vars.data[v].root == cx->ev->arg))
+				source_unknown(s, (int)v);
+		return;
+	}
 	for (size_t i = 0; how == 0 && i < s->ops.len; i++)
 		if (s->ops.data[i].source == var && (s->ops.data[i].status & ST_LIVE))
 			source_hooks(cx, var, SRC_OUTSTANDING, s->ops.data[i].born);
 	src = st_source(s, var);
-	src->done = 0;
+	src->done = SRC_OPEN;
 	src->completed = NULL;
 	if (src->epoch < UINT8_MAX)
 		src->epoch++;
@@ -482,6 +493,30 @@ static void callret(stateset *work, size_t i, const vt_event *ev)
 	work->data[i] = NULL;
 }
 
+/* A source given to a seen callee: one state per way out of its slot, the slot's effect there. */
+static void srccall(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
+{
+	const vt_summary *sum = ev->sum;
+	state *base = work->data[i];
+
+	for (size_t k = 0; k < sum->paths.len; k++) {
+		const vt_sum_path *p = &sum->paths.data[k];
+		state *s;
+
+		if (p->param != VT_SRC_PATHS - ev->arg)
+			continue;
+		s = st_copy(base);
+		if (p->bits & SRC_FX_LOST)
+			source_unknown(s, ev->src);
+		else if (p->bits & SRC_FX_RESET)
+			source_reset(cx, s, ev->src, 1); /* its reset is the callee's finding to make */
+		returned(s, ev, p);
+		vec_push(work, s);
+	}
+	st_free(base); /* no way out at all: the callee never returns */
+	work->data[i] = NULL;
+}
+
 /* The vtask variable an event's operand names on this path: through a vtask * local. */
 static int resolve(const vt_rule_ctx *cx, const state *s, int var)
 {
@@ -543,6 +578,7 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	case EV_SRC_RESET: source_reset(cx, s, ev->src, ev->flags); break;
 	case EV_SRC_TOKEN: source_token(cx, s, ev->dst, ev->src); break;
 	case EV_SRC_MAKE: source_make(cx, s, ev); break;
+	case EV_SRC_CALL: srccall(cx, work, i, ev); break;
 	}
 	cx->approx = false;
 }
@@ -576,7 +612,8 @@ static void live_through(const vt_func *fn, int b, uint64_t *set)
 		if (ev->kind == EV_SETK || ev->kind == EV_FORGET ||
 		    (ev->kind == EV_INSPECT && ev->dst >= 0))
 			set_bit(set, ev->dst, false);
-		if ((ev->kind == EV_CALLREF || ev->kind == EV_CALLRET) && ev->ret >= 0)
+		if ((ev->kind == EV_CALLREF || ev->kind == EV_CALLRET || ev->kind == EV_SRC_CALL) &&
+		    ev->ret >= 0)
 			set_bit(set, ev->ret, false);
 		if (ev->kind == EV_SETK && ev->src >= 0)
 			set_bit(set, ev->src, true);
@@ -726,9 +763,18 @@ static int nparams_of(const vt_func *fn)
 {
 	int n = 0;
 
-	for (size_t v = 0; v < fn->vars.len; v++)
+	for (size_t v = 0; v < fn->vars.len; v++) {
 		if (fn->vars.data[v].param >= n)
 			n = fn->vars.data[v].param + 1;
+		if (fn->vars.data[v].root >= n) /* `p->src`: p is a slot's parameter */
+			n = fn->vars.data[v].root + 1;
+	}
+	for (size_t b = 0; b < fn->blocks.len; b++)
+		for (size_t e = 0; e < fn->blocks.data[b].ev.len; e++)
+			if (fn->blocks.data[b].ev.data[e].kind == EV_SRC_RESET &&
+			    fn->blocks.data[b].ev.data[e].flags == 3 &&
+			    fn->blocks.data[b].ev.data[e].arg >= n)
+				n = fn->blocks.data[b].ev.data[e].arg + 1;
 	return n;
 }
 
@@ -772,7 +818,7 @@ static void exit_path(const vt_func *fn, state *s, vt_summary *sum, int param, u
 			p.ex = f->nex ? memcpy(xmalloc(f->nex * sizeof *f->ex), f->ex,
 					      f->nex * sizeof *f->ex) : NULL;
 		}
-	if (param != VT_RET_PATHS)
+	if (param >= 0)
 		sum->param[param].outcomes |= 1u << bits;
 	for (size_t k = 0; k < sum->paths.len; k++)
 		if (same_path(&sum->paths.data[k], &p)) {
@@ -802,12 +848,102 @@ static void summarize_ret(engine *en, vt_summary *sum)
 		exit_path(fn, exit->data[i], sum, VT_RET_PATHS, 0);
 }
 
+/* ---- what a function does to the sources its callers give it (VT006) ----------------- */
+
+/* The slot a source variable is to callers: its parameter and member, or false. */
+static bool slot_of(const vt_var *v, vt_src_slot *slot)
+{
+	const char *m;
+
+	if (v->kind != VAR_SOURCE || (v->param < 0 && v->root < 0))
+		return false;
+	if (v->param >= 0) {
+		*slot = (vt_src_slot){ .param = v->param, .member = "" };
+		return true;
+	}
+	m = strpbrk(v->name, "-.");
+	*slot = (vt_src_slot){ .param = v->root, .member = (char *)(m ? m : "*") };
+	return true;
+}
+
+/* How one exit state leaves source var: SRC_FX_* bits. */
+static unsigned slot_effect(const state *s, int var)
+{
+	if (s->approx)
+		return SRC_FX_LOST;
+	for (size_t i = 0; i < s->srcs.len; i++)
+		if (s->srcs.data[i].var == var)
+			return s->srcs.data[i].done == SRC_LOST ? SRC_FX_LOST
+			       : s->srcs.data[i].epoch ? SRC_FX_RESET : 0;
+	return 0;
+}
+
+/* Every source reached through parameter k given to code not followed (flags 3). */
+static bool slot_all_lost(const vt_func *fn, int k)
+{
+	for (size_t b = 0; b < fn->blocks.len; b++)
+		for (size_t e = 0; e < fn->blocks.data[b].ev.len; e++) {
+			const vt_event *ev = &fn->blocks.data[b].ev.data[e];
+
+			if (ev->kind == EV_SRC_RESET && ev->flags == 3 && ev->arg == k)
+				return true;
+		}
+	return false;
+}
+
+static void add_slot(const vt_func *fn, vt_summary *sum, vt_src_slot slot, int var,
+		     const stateset *exit)
+{
+	int param = VT_SRC_PATHS - (int)sum->slots.len;
+	bool any = false;
+
+	for (size_t i = 0; i < exit->len && !any; i++)
+		any = var < 0 || slot_effect(exit->data[i], var);
+	if (!any)
+		return; /* the function leaves it alone on every way out */
+	slot.member = xstrdup(slot.member);
+	vec_push(&sum->slots, slot);
+	for (size_t i = 0; i < exit->len; i++)
+		exit_path(fn, exit->data[i], sum, param,
+			  var < 0 ? SRC_FX_LOST : slot_effect(exit->data[i], var));
+}
+
+/* After the run that follows no operation: what each way out did to each source slot. */
+static void summarize_sources(engine *en, vt_summary *sum)
+{
+	const vt_func *fn = en->cx.fn;
+	vt_src_slot slot;
+
+	for (size_t v = 0; v < fn->vars.len; v++)
+		if (slot_of(&fn->vars.data[v], &slot))
+			add_slot(fn, sum, slot, (int)v, &en->in[fn->exit]);
+	for (int k = 0; k < sum->nparams; k++)
+		if (slot_all_lost(fn, k))
+			add_slot(fn, sum, (vt_src_slot){ .param = k, .member = "*" }, -1,
+				 &en->in[fn->exit]);
+}
+
+/* Callers can name a source this function may change: a slot to summarize. */
+static bool has_slots(const vt_func *fn)
+{
+	vt_src_slot slot;
+
+	for (size_t v = 0; v < fn->vars.len; v++)
+		if (slot_of(&fn->vars.data[v], &slot))
+			return true;
+	for (int k = 0; k < nparams_of(fn); k++)
+		if (slot_all_lost(fn, k))
+			return true;
+	return false;
+}
+
 /* The int local an event gives a value its callee or a constant knows, or -1. */
 static int known_dst(const vt_event *ev)
 {
 	if (ev->kind == EV_SETK)
 		return ev->dst;
-	return ev->kind == EV_CALLREF || ev->kind == EV_CALLRET ? ev->ret : -1;
+	return ev->kind == EV_CALLREF || ev->kind == EV_CALLRET || ev->kind == EV_SRC_CALL ?
+		       ev->ret : -1;
 }
 
 /* The function returns, on some path, a value its callers' tests may select. */
@@ -859,8 +995,10 @@ static void run_once(engine *en, int track, vt_summary *sum)
 		if (fn->vars.data[v].kind == VAR_OUT && fn->vars.data[v].param >= 0 &&
 		    fn->vars.data[v].birth == track)
 			summarize_out(en, sum, (int)v);
-	if (sum && track == TRACK_NONE && fn->ret >= 0)
+	if (sum && track == TRACK_NONE && fn->ret >= 0 && returns_known(fn))
 		summarize_ret(en, sum);
+	if (sum && track == TRACK_NONE)
+		summarize_sources(en, sum);
 	for (size_t b = 0; b < nb; b++) {
 		for (size_t i = 0; i < en->in[b].len; i++)
 			st_free(en->in[b].data[i]);
@@ -882,11 +1020,12 @@ static void run_all(engine *en, vt_summary *sum)
 						     (ev->sum->param[ev->arg].outcomes &
 						      ~((1u << OUT_STORED) - 1))))
 				run_once(en, ev->id, sum);
-			stores |= ev->kind == EV_STORE || ev->kind == EV_SRC_SET ||
-				  ev->kind == EV_SRC_RESET || ev->kind == EV_SRC_MAKE;
+			stores |= ev->kind == EV_STORE || ev->kind >= EV_SRC_SET;
 		}
-	if (stores || (sum && returns_known(fn)))
-		run_once(en, TRACK_NONE, sum && returns_known(fn) ? sum : NULL);
+	if (sum && !returns_known(fn) && !has_slots(fn))
+		sum = NULL; /* the run that follows nothing has nothing to summarize */
+	if (stores || sum)
+		run_once(en, TRACK_NONE, sum);
 }
 
 static void note_budget(engine *en)
@@ -939,6 +1078,9 @@ void vt_summary_free(vt_summary *s)
 	for (size_t i = 0; i < s->paths.len; i++)
 		free(s->paths.data[i].ex);
 	free(s->paths.data);
+	for (size_t i = 0; i < s->slots.len; i++)
+		free(s->slots.data[i].member);
+	free(s->slots.data);
 	memset(s, 0, sizeof *s);
 }
 
@@ -956,13 +1098,24 @@ vt_summary vt_summary_copy(const vt_summary *s)
 			     : NULL;
 		vec_push(&c.paths, p);
 	}
+	for (size_t i = 0; i < s->slots.len; i++) {
+		vt_src_slot k = { .param = s->slots.data[i].param,
+				  .member = xstrdup(s->slots.data[i].member) };
+
+		vec_push(&c.slots, k);
+	}
 	return c;
 }
 
 bool vt_summary_same(const vt_summary *a, const vt_summary *b)
 {
-	if (a->nparams != b->nparams || a->paths.len != b->paths.len)
+	if (a->nparams != b->nparams || a->paths.len != b->paths.len ||
+	    a->slots.len != b->slots.len)
 		return false;
+	for (size_t i = 0; i < a->slots.len; i++)
+		if (a->slots.data[i].param != b->slots.data[i].param ||
+		    strcmp(a->slots.data[i].member, b->slots.data[i].member))
+			return false;
 	for (int i = 0; i < a->nparams; i++) {
 		const vt_param_sum *x = &a->param[i], *y = &b->param[i];
 

@@ -63,6 +63,10 @@ bool vt_callee_noreturn(CXCursor fn);
 bool vt_is_vtask_type(CXType t);
 bool vt_is_vtask_ptr_type(CXType t);
 bool vt_is_task_ptr_type(CXType t);
+/* A vt_source or a pointer to one (VT006). */
+bool vt_is_source_type(CXType t);
+/* A pointer through which a vt_source is reached, member after member. */
+bool vt_reaches_source(CXType t);
 /* One of libvtask's vt_source functions, whose effect the lowering knows (VT006). */
 bool vt_callee_is_producer(const char *name);
 /* A function that makes a new vt_task reference (VT007). */

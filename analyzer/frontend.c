@@ -195,7 +195,7 @@ static void analyze_fn(unit *u, size_t i)
 	vec_push(&u->done, i);
 }
 
-/* A vtask, a vtask * or a vt_task * among its parameters: a summary can say something. */
+/* A vtask, a vtask *, a vt_task * or a way to a vt_source among its parameters. */
 static bool takes_vtasks(CXCursor fn)
 {
 	int n = clang_Cursor_getNumArguments(fn);
@@ -203,7 +203,8 @@ static bool takes_vtasks(CXCursor fn)
 	for (int i = 0; i < n; i++) {
 		CXType t = clang_getCursorType(clang_Cursor_getArgument(fn, i));
 
-		if (vt_is_vtask_type(t) || vt_is_vtask_ptr_type(t) || vt_is_task_ptr_type(t))
+		if (vt_is_vtask_type(t) || vt_is_vtask_ptr_type(t) || vt_is_task_ptr_type(t) ||
+		    vt_reaches_source(t))
 			return true;
 	}
 	return false;

@@ -816,7 +816,7 @@ int lw_addr_value(L *l, CXCursor c)
 
 /* ---- vt_sources (VT006): the names a function gives them ---------------------------- */
 
-bool lw_is_source_type(CXType t)
+bool vt_is_source_type(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	if (t.kind == CXType_Pointer)
@@ -825,7 +825,7 @@ bool lw_is_source_type(CXType t)
 }
 
 /* "p->pool.src" for a member chain rooted at a parameter; false when it is not. */
-static bool member_name(CXCursor c, char *buf, size_t n)
+bool lw_member_name(CXCursor c, char *buf, size_t n)
 {
 	cursors k;
 	bool ok;
@@ -843,7 +843,7 @@ static bool member_name(CXCursor c, char *buf, size_t n)
 	if (lw_kind(c) != CXCursor_MemberRefExpr)
 		return false;
 	k = lw_kids(c);
-	ok = k.len == 1 && member_name(k.data[0], buf, n);
+	ok = k.len == 1 && lw_member_name(k.data[0], buf, n);
 	if (ok) {
 		size_t len = strlen(buf);
 		bool arrow = clang_getCanonicalType(clang_getCursorType(k.data[0])).kind == CXType_Pointer;
@@ -861,13 +861,9 @@ static int member_source(L *l, CXCursor member)
 {
 	char name[256];
 
-	if (!member_name(member, name, sizeof name))
+	if (!lw_member_name(member, name, sizeof name))
 		return -1;
-	for (size_t i = 0; i < l->sources.len; i++)
-		if (!strcmp(l->fn->vars.data[l->sources.data[i]].name, name))
-			return l->sources.data[i];
-	vec_push(&l->sources, cfg_var(l->fn, name, VAR_SOURCE, lw_loc_of(l, member)));
-	return l->sources.data[l->sources.len - 1];
+	return lw_named_source(l, name, lw_chain_param(member), lw_loc_of(l, member));
 }
 
 /* The source an argument names: s (a vt_source * local or parameter), &src, &p->m; or -1. */
@@ -883,7 +879,7 @@ int lw_source_of(L *l, CXCursor a)
 		k = lw_kids(a);
 		if (k.len && lw_kind(lw_strip(k.data[0])) == CXCursor_MemberRefExpr) {
 			/* only a member that is a source: `&p->count` names no source */
-			if (lw_is_source_type(clang_getCursorType(k.data[0])))
+			if (vt_is_source_type(clang_getCursorType(k.data[0])))
 				r = member_source(l, k.data[0]);
 		} else if (k.len) {
 			r = lw_source_of(l, k.data[0]);
@@ -1101,7 +1097,7 @@ static void params(L *l, CXCursor fn)
 
 		if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t))
 			k = VAR_PARAM;
-		else if (lw_is_source_type(t))
+		else if (vt_is_source_type(t))
 			k = VAR_SOURCE;
 		else if (vt_is_vtask_ptr_type(t))
 			k = VAR_OUT;
@@ -1142,6 +1138,7 @@ static void lower_free(L *l)
 	free(l->cleanups.data);
 	free(l->sources.data);
 	free(l->plain_sources.data);
+	free(l->escaped_sources.data);
 	free(l->escaped.data);
 }
 

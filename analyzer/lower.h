@@ -68,6 +68,7 @@ typedef struct L {
 	VEC(struct cleanup { int var; CXCursor fn; }) cleanups; /* __attribute__((cleanup)) */
 	VEC(int) sources;      /* VAR_SOURCE variables for &param->member */
 	VEC(int) plain_sources; /* sources initialized here with no on_consumed callback */
+	VEC(int) escaped_sources; /* sources whose address went where calls may reach it */
 } L;
 
 typedef VEC(CXCursor) cursors;
@@ -117,7 +118,6 @@ bool lw_is_truth_value(CXCursor c);
 CXCursor lw_truth_operand(CXCursor c);
 CXCursor lw_peel_truth(CXCursor c, bool *neg);
 int lw_test_var(L *l, CXCursor c);
-bool lw_is_source_type(CXType t);
 int lw_source_of(L *l, CXCursor a);
 cursors lw_addresses_in(CXCursor c);
 void lw_forget_aliased(L *l, vt_loc at);
@@ -146,5 +146,15 @@ void lw_stmt_cond(L *l, CXCursor c, int t, int f);
 
 int lw_compound(L *l, CXCursor c, bool value);
 void lw_resolve_gotos(L *l);
+
+/* ---- lower_source.c: what calls do to the caller's vt_sources (VT006) ---- */
+
+int lw_chain_param(CXCursor c);
+bool lw_source_argument(L *l, CXCursor a, const vt_summary *sum, int i, const char *name,
+			int *ret);
+int lw_named_source(L *l, const char *name, int root, vt_loc at);
+bool lw_member_name(CXCursor c, char *buf, size_t n);
+void lw_source_escapes(L *l, int var, vt_loc at);
+void lw_forget_escaped_sources(L *l, vt_loc at);
 
 #endif /* VTLINT_LOWER_H */

@@ -115,16 +115,10 @@ static int birth(L *l, CXCursor call, const char *what, unsigned flags)
 /* One argument of a call to a function that is not the runtime's. */
 static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret, const char *name)
 {
-	int x = lw_source_of(l, a);
+	int x;
 
-	if (x >= 0 && !(name && vt_callee_is_producer(name))) {
-		/* another function may complete or reset it: what we knew is void */
-		vt_event *e = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, a));
-
-		e->src = x;
-		e->flags = 2;
-	}
-
+	if (lw_source_argument(l, a, sum, i, name, ret))
+		return;
 	if (lw_cursor_is_vtask(a)) {
 		int v = lw_expr(l, a);
 		bool borrowed = sum && i < sum->nparams && sum->param[i].inspect_only;
@@ -332,6 +326,8 @@ static int call(L *l, CXCursor c)
 	if (direct)
 		source_call(l, c, name, r);
 	lw_forget_escaped(l, lw_loc_of(l, c));
+	if (what == RT_NONE && !(name && vt_callee_is_producer(name)))
+		lw_forget_escaped_sources(l, lw_loc_of(l, c));
 	if (direct && lw_is_noreturn(l, callee))
 		l->cur = DEAD;
 	free(name);
@@ -859,6 +855,8 @@ int lw_expr(L *l, CXCursor c)
 		return -1;
 	switch (lw_kind(c)) {
 	case CXCursor_DeclRefExpr:
+		if (lw_source_of(l, c) >= 0) /* not a producer's operand: it goes elsewhere */
+			lw_source_escapes(l, lw_source_of(l, c), lw_loc_of(l, c));
 		return lw_vtask_var_of(l, c);
 	case CXCursor_ParenExpr:
 	case CXCursor_UnexposedExpr:

@@ -61,7 +61,7 @@ static void var_decl(L *l, CXCursor d)
 
 	if (clang_Cursor_hasVarDeclGlobalStorage(d) || clang_Cursor_hasVarDeclExternalStorage(d))
 		return; /* static initializers are constant: nothing runs */
-	if (lw_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
+	if (vt_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
 		if (!clang_Cursor_isNull(init))
 			lw_expr(l, init);
 		lw_add_var(l, d, VAR_SOURCE);
@@ -366,17 +366,32 @@ static void switch_default(L *l, target *t, int out)
  * (with the fact E == K, or lo <= E <= hi) and one to default or past the
  * switch (E is none of the labels); B's own flow is fall-through.
  */
+/* The local the labels test: E's, or for `switch (f(&v))` one holding what f returned. */
+static int switch_value(L *l, CXCursor e)
+{
+	size_t mark = l->temps_live.len;
+	int v;
+
+	if (lw_kind(lw_strip_value(e)) != CXCursor_CallExpr) {
+		full_expr(l, e);
+		return lw_test_var(l, e);
+	}
+	v = lw_call_value(l, e);
+	lw_drop_temps(l, mark, lw_loc_of(l, e));
+	return v;
+}
+
 static void switch_stmt(L *l, CXCursor c)
 {
 	cursors k = lw_kids(c);
 	int out = lw_block(l);
+	int var = switch_value(l, k.data[0]);
 	target *t;
 
-	full_expr(l, k.data[0]);
 	t = push_target(l, out, -1);
 	t->is_switch = true;
 	t->sw_block = lw_cur(l);
-	t->sw_var = lw_test_var(l, k.data[0]);
+	t->sw_var = var;
 	l->cur = DEAD;
 	stmt(l, k.data[k.len - 1]);
 	lw_jump_to(l, out);

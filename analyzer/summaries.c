@@ -25,7 +25,7 @@
 
 #include "vtlint.h"
 
-enum { STORE_VERSION = 1, MAX_PARAMS = 1 << 12, MAX_PATHS = 1 << 16 };
+enum { STORE_VERSION = 2, MAX_PARAMS = 1 << 12, MAX_PATHS = 1 << 16 };
 
 typedef struct entry {
 	char *usr;
@@ -231,6 +231,7 @@ cJSON *vt_summary_json(const vt_summary *s)
 	cJSON *o = cJSON_CreateObject();
 	cJSON *params = cJSON_AddArrayToObject(o, "params");
 	cJSON *paths = cJSON_AddArrayToObject(o, "paths");
+	cJSON *sources = cJSON_AddArrayToObject(o, "sources");
 
 	for (int i = 0; i < s->nparams; i++) {
 		cJSON *p = cJSON_CreateObject();
@@ -243,6 +244,13 @@ cJSON *vt_summary_json(const vt_summary *s)
 	}
 	for (size_t i = 0; i < s->paths.len; i++)
 		cJSON_AddItemToArray(paths, path_json(&s->paths.data[i]));
+	for (size_t i = 0; i < s->slots.len; i++) {
+		cJSON *k = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(k, "param", s->slots.data[i].param);
+		cJSON_AddStringToObject(k, "member", s->slots.data[i].member);
+		cJSON_AddItemToArray(sources, k);
+	}
 	return o;
 }
 
@@ -267,13 +275,21 @@ static bool json_uint(const cJSON *j, double max, unsigned *v)
 	return true;
 }
 
-/* A parameter's index, or VT_RET_PATHS (-1): a way out that says only what is returned. */
-static bool json_path_param(const cJSON *j, int nparams, int *param)
+/*
+ * A parameter's index, VT_RET_PATHS (-1): a way out that says only what is
+ * returned, or VT_SRC_PATHS - k: a way out of source slot k.
+ */
+static bool json_path_param(const cJSON *j, int nparams, int nslots, int *param)
 {
 	unsigned u;
 
 	if (cJSON_IsNumber(j) && j->valuedouble == VT_RET_PATHS) {
 		*param = VT_RET_PATHS;
+		return true;
+	}
+	if (cJSON_IsNumber(j) && j->valuedouble <= VT_SRC_PATHS &&
+	    j->valuedouble > VT_SRC_PATHS - nslots && j->valuedouble == (double)(int)j->valuedouble) {
+		*param = (int)j->valuedouble;
 		return true;
 	}
 	if (nparams < 1 || !json_uint(j, nparams - 1, &u))
@@ -282,14 +298,14 @@ static bool json_path_param(const cJSON *j, int nparams, int *param)
 	return true;
 }
 
-static bool json_path(const cJSON *o, int nparams, vt_sum_path *p)
+static bool json_path(const cJSON *o, int nparams, int nslots, vt_sum_path *p)
 {
 	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(o, "except"), *x;
 	unsigned bits;
 	int param;
 	size_t n = 0;
 
-	if (!json_path_param(cJSON_GetObjectItemCaseSensitive(o, "param"), nparams, &param) ||
+	if (!json_path_param(cJSON_GetObjectItemCaseSensitive(o, "param"), nparams, nslots, &param) ||
 	    !json_uint(cJSON_GetObjectItemCaseSensitive(o, "bits"), 31, &bits) ||
 	    !json_int64(cJSON_GetObjectItemCaseSensitive(o, "lo"), &p->lo) ||
 	    !json_int64(cJSON_GetObjectItemCaseSensitive(o, "hi"), &p->hi) || !cJSON_IsArray(ex) ||
@@ -320,25 +336,48 @@ static bool json_param(const cJSON *o, vt_param_sum *p)
 	return true;
 }
 
+/* A source slot: a parameter's index and the member reached through it. */
+static bool json_slot(const cJSON *o, int nparams, vt_src_slot *k)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "member");
+	unsigned u;
+
+	if (nparams < 1 || !json_uint(cJSON_GetObjectItemCaseSensitive(o, "param"), nparams - 1, &u) ||
+	    !cJSON_IsString(m))
+		return false;
+	k->param = (int)u;
+	k->member = xstrdup(m->valuestring);
+	return true;
+}
+
 /* A summary read back; false (s freed) when any field is missing or out of range. */
 bool vt_summary_from_json(const cJSON *o, vt_summary *s)
 {
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(o, "params");
 	const cJSON *paths = cJSON_GetObjectItemCaseSensitive(o, "paths"), *j;
+	const cJSON *sources = cJSON_GetObjectItemCaseSensitive(o, "sources");
 	int i = 0;
 
 	memset(s, 0, sizeof *s);
-	if (!cJSON_IsArray(params) || !cJSON_IsArray(paths) ||
-	    cJSON_GetArraySize(params) > MAX_PARAMS || cJSON_GetArraySize(paths) > MAX_PATHS)
+	if (!cJSON_IsArray(params) || !cJSON_IsArray(paths) || !cJSON_IsArray(sources) ||
+	    cJSON_GetArraySize(params) > MAX_PARAMS || cJSON_GetArraySize(paths) > MAX_PATHS ||
+	    cJSON_GetArraySize(sources) > MAX_PARAMS)
 		return false;
 	s->nparams = cJSON_GetArraySize(params);
 	s->param = xcalloc((size_t)s->nparams + 1, sizeof *s->param);
 	cJSON_ArrayForEach(j, params)
 		if (!json_param(j, &s->param[i++]))
 			goto bad;
+	cJSON_ArrayForEach(j, sources) {
+		vt_src_slot k = { 0 };
+
+		if (!json_slot(j, s->nparams, &k))
+			goto bad;
+		vec_push(&s->slots, k);
+	}
 	cJSON_ArrayForEach(j, paths) {
 		vt_sum_path p = { 0 };
-		bool ok = json_path(j, s->nparams, &p);
+		bool ok = json_path(j, s->nparams, (int)s->slots.len, &p);
 
 		vec_push(&s->paths, p); /* pushed even when bad: freed with the rest */
 		if (!ok)

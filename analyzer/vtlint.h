@@ -246,6 +246,7 @@ typedef struct vt_var {
 	enum vt_var_kind kind;
 	vt_loc loc;
 	int param; /* parameter index, or -1 */
+	int root;  /* VAR_SOURCE `p->m.src`: parameter p's index, or -1 */
 	int birth; /* a parameter's EV_BIRTH (its operation's site), or -1 */
 	int64_t lo, hi; /* VAR_INT: every value its type holds (a bool: 0..1) */
 } vt_var;
@@ -266,9 +267,11 @@ enum vt_ev_kind {
 	EV_CALLRET, /* int local dst = what a seen callee returns on one of its ways out (sum) */
 	EV_POINT,   /* vtask * local dst now names vtask variable src (-1: none we follow) */
 	EV_SRC_SET,   /* source src completed (vt_source_set_result / set_error) */
-	EV_SRC_RESET, /* source src starts its next version (flags 1: vt_source_init) */
+	EV_SRC_RESET, /* source src starts its next version (flags 1: vt_source_init; 2: src is
+		       * no longer known; 3: neither is any source reached from parameter arg) */
 	EV_SRC_TOKEN, /* int local dst holds src's current token */
 	EV_SRC_MAKE,  /* dst's operation was made from source src with token local arg (-1) */
+	EV_SRC_CALL,  /* source src given to a seen callee: its slot arg's ways out (sum, ret) */
 };
 
 enum vt_how {
@@ -374,10 +377,27 @@ typedef struct vt_sum_path {
 	int64_t *ex;         /* owned */
 } vt_sum_path;
 
+/*
+ * A vt_source a caller can name through a parameter (VT006): the parameter
+ * itself (member ""), a source reached through it (member "->rx" or
+ * ".q.src" after the parameter's name), or every such source ("*").  The
+ * ways out of slot k are the paths of param VT_SRC_PATHS - k, their bits
+ * SRC_FX_*: the version the caller knew ended (a reset), or nothing is
+ * known any more.  A source in no slot is one the function leaves alone.
+ */
+typedef struct vt_src_slot {
+	int param;
+	char *member;
+} vt_src_slot;
+
+enum { VT_SRC_PATHS = -2 };
+enum { SRC_FX_RESET = 1, SRC_FX_LOST = 2 };
+
 typedef struct vt_summary {
 	int nparams;
 	vt_param_sum *param;
 	VEC(vt_sum_path) paths;
+	VEC(vt_src_slot) slots;
 } vt_summary;
 
 /* A deep copy; equality of everything a caller's analysis reads. */

@@ -145,17 +145,64 @@ START_TEST(json_keeps_what_is_returned)
 }
 END_TEST
 
+/* A function that resets `s` where it returns 1, and lets go of every source behind `c`. */
+START_TEST(json_keeps_source_slots)
+{
+	vt_summary a = { .nparams = 2 }, *got;
+	vt_sum_path reset = { .param = VT_SRC_PATHS, .bits = SRC_FX_RESET, .lo = 1, .hi = 1 };
+	vt_sum_path kept = { .param = VT_SRC_PATHS, .bits = 0, .lo = 0, .hi = 0 };
+	vt_sum_path lost = { .param = VT_SRC_PATHS - 1, .bits = SRC_FX_LOST, .lo = 0, .hi = 1 };
+	vt_src_slot s0 = { .param = 0, .member = strdup("") };
+	vt_src_slot s1 = { .param = 1, .member = strdup("*") };
+	vt_store *s = vt_store_new(), *back;
+	char *text, *why = NULL;
+
+	a.param = calloc(3, sizeof *a.param);
+	vec_push(&a.slots, s0);
+	vec_push(&a.slots, s1);
+	vec_push(&a.paths, reset);
+	vec_push(&a.paths, kept);
+	vec_push(&a.paths, lost);
+	vt_store_add(s, "c:@F@recycle", &a);
+	vt_store_seal(s);
+	text = vt_store_to_json(s);
+	back = vt_store_from_json(text, strlen(text), &why);
+	ck_assert_ptr_nonnull(back);
+	got = (vt_summary *)vt_store_get(back, "c:@F@recycle");
+	ck_assert(vt_summary_same(got, &a));
+	ck_assert_uint_eq(got->slots.len, 2);
+	ck_assert_str_eq(got->slots.data[1].member, "*");
+	ck_assert_int_eq(got->paths.data[2].param, VT_SRC_PATHS - 1);
+	free(text);
+	vt_store_free(s);
+	vt_store_free(back);
+	vt_summary_free(&a);
+}
+END_TEST
+
 START_TEST(bad_json_says_what_is_wrong)
 {
 	static const char *const bad[] = {
-		"{", "[]", "{\"vtlint_summaries\": 2, \"functions\": []}",
-		"{\"vtlint_summaries\": 1, \"functions\": [{\"usr\": \"f\", \"conflict\": false}]}",
-		"{\"vtlint_summaries\": 1, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
-		"\"params\": [], \"paths\": [{\"param\": 0, \"bits\": 1, \"lo\": \"0\", "
-		"\"hi\": \"1\", \"except\": []}]}]}",
-		"{\"vtlint_summaries\": 1, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
+		"{", "[]", "{\"vtlint_summaries\": 1, \"functions\": []}",
+		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false}]}",
+		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
+		"\"params\": [], \"sources\": [], \"paths\": [{\"param\": 0, \"bits\": 1, "
+		"\"lo\": \"0\", \"hi\": \"1\", \"except\": []}]}]}",
+		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
 		"\"params\": [{\"vtask\": true, \"out\": false, \"inspect\": true, \"outcomes\": 0}], "
+		"\"sources\": [], "
 		"\"paths\": [{\"param\": 0, \"bits\": 1, \"lo\": \"x\", \"hi\": \"1\", \"except\": []}]}]}",
+		/* a way out of source slot 0 (param -2) when there is no slot */
+		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
+		"\"params\": [{\"vtask\": false, \"out\": false, \"inspect\": false, \"outcomes\": 0}], "
+		"\"sources\": [], "
+		"\"paths\": [{\"param\": -2, \"bits\": 1, \"lo\": \"0\", \"hi\": \"1\", \"except\": []}]}]}",
+		/* a slot of a parameter the function does not have */
+		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
+		"\"params\": [], \"sources\": [{\"param\": 0, \"member\": \"\"}], \"paths\": []}]}",
+		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
+		"\"params\": [{\"vtask\": false, \"out\": false, \"inspect\": false, "
+		"\"outcomes\": 0}], \"paths\": []}]}",
 		NULL,
 	};
 
@@ -180,6 +227,7 @@ static Suite *suite(void)
 	tcase_add_test(t, the_guess_only_inspects);
 	tcase_add_test(t, json_reads_back_exactly);
 	tcase_add_test(t, json_keeps_what_is_returned);
+	tcase_add_test(t, json_keeps_source_slots);
 	tcase_add_test(t, bad_json_says_what_is_wrong);
 	suite_add_tcase(s, t);
 	return s;

@@ -271,7 +271,7 @@ check "three shards with --summaries: every file's findings" \
 	test "$(actual "$WORK/merged.txt")" = "$(expected a.c b.c c.c d.c)"
 
 # A bad summaries file is an error naming it, exit 2, no report.
-printf '{"vtlint_summaries": 1, "functions": [{"usr": 3}]}' >"$WORK/bad.json"
+printf '{"vtlint_summaries": 2, "functions": [{"usr": 3}]}' >"$WORK/bad.json"
 lint --summaries "$WORK/bad.json" src/a.c -- -I"$INC" >"$WORK/bad.out" 2>"$WORK/bad.err"
 check "malformed summaries: exit 2" test $? -eq 2
 check "malformed summaries: the file is named" grep -q "bad.json" "$WORK/bad.err"

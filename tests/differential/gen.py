@@ -50,11 +50,11 @@ FLAGS = {
     "threads": True,     # &x handed to pthread_create / thrd_create (VT002)
     "unseen": True,      # &x given to unseen code: unseen.c, or a function pointer
     "srchelpers": True,  # producer: helpers taking vt_source * (clean across the call)
+    "srckept": True,     # srchelpers: a helper that only makes a vtask keeps what is known
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
     "stale": False,      # a stale-token or old-version vtask left unconsumed or outstanding at a reset
-    "srcforget": False,  # srchelpers: a completion after a helper call that left the version completed
 }
 
 PRELUDE = r"""#include <vtask.h>
@@ -735,7 +735,7 @@ class Producer:
                 u.emit(d, f"uint16_t {k} = vt_source_token({S});")
                 tokens.append((k, resets))
             elif x < 0.6:
-                if self.state == "unknown" and not u.flags["srcforget"]:
+                if self.state == "unknown":
                     continue
                 op = (f"vt_source_set_result({S}, (void *){r.randrange(1, 9)});"
                       if r.random() < 0.75 else f"vt_source_set_error({S}, {r.randrange(1, 30)});")
@@ -777,7 +777,10 @@ class Producer:
           outstanding one old, the runtime would not count it at the next);
         - sm makes a vtask of it, which no reset may meet outstanding (it is
           not made by vtask_from_source here, so vtlint would not count it).
-        A token read before the call is never used after it."""
+          sm neither completes nor resets the source: with `srckept`, what
+          both sides knew stays known (a completion after it may be the
+          version's second, VT006 on both sides; its tokens stay current).
+        A token read before any other helper's call is never used after it."""
         u, r = self.u, self.r
         h = r.choice(["sc", "sce", "sr", "srr", "sm"])
         if h in ("sc", "sce") and self.state != "none":
@@ -794,6 +797,8 @@ class Producer:
         else:
             text, every = self.maybe(call)
             u.call(h, self.d, text)
+        if h == "sm" and u.flags["srckept"]:
+            return
         tokens.clear()
         if h in ("sc", "sce"):
             self.state = "unknown"

@@ -399,9 +399,10 @@ static void make_project(void)
 	snprintf(cmd, sizeof cmd, "mkdir -p '%s/proj/.vtlint-cache'", workdir);
 	CHECK(system(cmd) == 0, "cannot make the cache folder");
 	snprintf(path, sizeof path, "%s/proj/.vtlint-cache/summaries.json", workdir);
-	write_file(path, "{\"vtlint_summaries\": 1, \"functions\": [{\"usr\": \"c:@F@keeps\", "
+	write_file(path, "{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"c:@F@keeps\", "
 		   "\"conflict\": false, \"params\": [{\"vtask\": true, \"out\": false, "
-		   "\"inspect\": true, \"outcomes\": 0}], \"paths\": []}]}\n");
+		   "\"inspect\": true, \"outcomes\": 0}], "
+		   "\"paths\": [], \"sources\": []}]}\n");
 	snprintf(path, sizeof path, "%s/proj/k.c", workdir);
 	write_file(path, "int on_disk;\n");
 	snprintf(path, sizeof path, "%s/outside/callee.c", workdir);
