@@ -145,6 +145,7 @@ void lw_stmt_cond(L *l, CXCursor c, int t, int f);
 /* ---- lower_stmt.c: statements ---- */
 
 int lw_compound(L *l, CXCursor c, bool value);
+void lw_compound_assign(L *l, CXCursor c, int var, vt_loc at);
 void lw_resolve_gotos(L *l);
 
 /* ---- lower_source.c: what calls do to the caller's vt_sources (VT006) ---- */

@@ -948,6 +948,43 @@ int lw_inspection_into(L *l, CXCursor rhs, int dst)
 	return 1;
 }
 
+/* `x = c ? A : B`: A assigned on c's true side, B on its false side. */
+static void assign_conditional(L *l, int var, CXCursor c, vt_loc at)
+{
+	cursors k = lw_kids(c);
+	int t = lw_block(l), f = lw_block(l), j = lw_block(l), saved = l->cond_mark;
+
+	l->cond_mark = -1;
+	lw_cond(l, k.data[0], t, f);
+	l->cond_mark = saved;
+	for (int side = 1; side <= 2; side++) {
+		l->cur = side == 1 ? t : f;
+		lw_assign_int(l, var, k.data[side], at);
+		lw_jump_to(l, j);
+	}
+	l->cur = j;
+	free(k.data);
+}
+
+/* `x = c ? A : B` or `x = ({ ...; E; })`: the value is known per path; false for others. */
+static bool assign_per_path(L *l, int var, CXCursor rhs, vt_loc at)
+{
+	CXCursor v = lw_strip_value(rhs);
+	cursors k;
+
+	if (lw_kind(v) == CXCursor_ConditionalOperator) {
+		assign_conditional(l, var, v, at);
+		return true;
+	}
+	if (lw_kind(v) != CXCursor_StmtExpr)
+		return false;
+	k = lw_kids(v);
+	if (k.len)
+		lw_compound_assign(l, k.data[0], var, at);
+	free(k.data);
+	return k.len > 0;
+}
+
 /*
  * An int local given a value: an inspection's answer, a constant (a fact),
  * another local's value (what facts say of it), what a visible callee
@@ -982,6 +1019,8 @@ void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at)
 		}
 		return;
 	}
+	if (assign_per_path(l, var, rhs, at))
+		return;
 	if (lw_kind(lw_strip_value(rhs)) == CXCursor_CallExpr) {
 		l->ret_to = var;
 		l->ret_used = false;

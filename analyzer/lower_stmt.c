@@ -100,7 +100,35 @@ static void decl_stmt(L *l, CXCursor c)
 }
 
 /* Lowers a block; for a statement expression, returns the variable holding its value. */
-int lw_compound(L *l, CXCursor c, bool value)
+/* A statement expression's last expression, as a value: the vtask it holds, or -1. */
+static int last_value(L *l, CXCursor s, int var, vt_loc at)
+{
+	int v;
+
+	(void)var;
+	(void)at;
+	v = lw_expr(l, s);
+	if (v >= 0 && lw_cursor_is_vtask(s)) {
+		int r = lw_temp(l, lw_loc_of(l, s));
+		vt_event *e = lw_emit(l, EV_COPY, lw_loc_of(l, s));
+
+		e->dst = r;
+		e->src = v;
+		return r;
+	}
+	return -1;
+}
+
+/* ... assigned to int local var: its facts on each path (`x = ({ ...; c ? 0 : 1; })`). */
+static int last_assigned(L *l, CXCursor s, int var, vt_loc at)
+{
+	lw_assign_int(l, var, s, at);
+	return -1;
+}
+
+/* A block's statements; the last, an expression, goes to last (a statement expression). */
+static int compound(L *l, CXCursor c, int (*last)(L *, CXCursor, int, vt_loc), int var,
+		    vt_loc at)
 {
 	cursors k = lw_kids(c);
 	int r = -1;
@@ -109,24 +137,25 @@ int lw_compound(L *l, CXCursor c, bool value)
 	for (size_t i = 0; i < k.len; i++) {
 		CXCursor s = k.data[i];
 
-		if (value && i + 1 == k.len && clang_isExpression(lw_kind(s))) {
-			int v = lw_expr(l, s);
-
-			if (v >= 0 && lw_cursor_is_vtask(s)) {
-				vt_event *e;
-
-				r = lw_temp(l, lw_loc_of(l, s));
-				e = lw_emit(l, EV_COPY, lw_loc_of(l, s));
-				e->dst = r;
-				e->src = v;
-			}
-		} else {
+		if (last && i + 1 == k.len && clang_isExpression(lw_kind(s)))
+			r = last(l, s, var, at);
+		else
 			stmt(l, s);
-		}
 	}
 	lw_pop_scope(l, lw_loc_end(l, c));
 	free(k.data);
 	return r;
+}
+
+int lw_compound(L *l, CXCursor c, bool value)
+{
+	return compound(l, c, value ? last_value : NULL, -1, (vt_loc){ 0 });
+}
+
+/* `x = ({ ... E; })`: the block, then E assigned to int local var. */
+void lw_compound_assign(L *l, CXCursor c, int var, vt_loc at)
+{
+	compound(l, c, last_assigned, var, at);
 }
 
 /*
