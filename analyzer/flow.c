@@ -858,11 +858,12 @@ static bool slot_of(const vt_var *v, vt_src_slot *slot)
 	if (v->kind != VAR_SOURCE || (v->param < 0 && v->root < 0))
 		return false;
 	if (v->param >= 0) {
-		*slot = (vt_src_slot){ .param = v->param, .member = "" };
+		*slot = (vt_src_slot){ .param = v->param, .member = "", .escapes = v->escapes };
 		return true;
 	}
 	m = strpbrk(v->name, "-.");
-	*slot = (vt_src_slot){ .param = v->root, .member = (char *)(m ? m : "*") };
+	*slot = (vt_src_slot){ .param = v->root, .member = (char *)(m ? m : "*"),
+			       .escapes = v->escapes };
 	return true;
 }
 
@@ -1100,7 +1101,8 @@ vt_summary vt_summary_copy(const vt_summary *s)
 	}
 	for (size_t i = 0; i < s->slots.len; i++) {
 		vt_src_slot k = { .param = s->slots.data[i].param,
-				  .member = xstrdup(s->slots.data[i].member) };
+				  .member = xstrdup(s->slots.data[i].member),
+				  .escapes = s->slots.data[i].escapes };
 
 		vec_push(&c.slots, k);
 	}
@@ -1114,6 +1116,7 @@ bool vt_summary_same(const vt_summary *a, const vt_summary *b)
 		return false;
 	for (size_t i = 0; i < a->slots.len; i++)
 		if (a->slots.data[i].param != b->slots.data[i].param ||
+		    a->slots.data[i].escapes != b->slots.data[i].escapes ||
 		    strcmp(a->slots.data[i].member, b->slots.data[i].member))
 			return false;
 	for (int i = 0; i < a->nparams; i++) {

@@ -21,13 +21,21 @@ static const enum vt_cmp mirror[] = { CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CM
 
 static bool cmp_of(enum CXBinaryOperatorKind b, enum vt_cmp *op);
 
-/* A call of a function defined in this unit or the project: its summary may say what it returns. */
+/*
+ * A value whose paths say what it is: a call of a function defined in this
+ * unit or the project (its summary's return values), or a statement
+ * expression (its last expression's value on each path).
+ */
 static bool visible_call(L *l, CXCursor c)
 {
 	CXCursor fn;
 
 	c = lw_strip_value(c);
-	if (lw_kind(c) != CXCursor_CallExpr || !lw_is_scalar_type(clang_getCursorType(c)))
+	if (!lw_is_scalar_type(clang_getCursorType(c)))
+		return false;
+	if (lw_kind(c) == CXCursor_StmtExpr)
+		return true;
+	if (lw_kind(c) != CXCursor_CallExpr)
 		return false;
 	fn = clang_getCursorReferenced(c);
 	return !clang_Cursor_isNull(clang_getCursorDefinition(fn)) ||

@@ -639,6 +639,8 @@ static int unary(L *l, CXCursor c)
 		x = lw_vtask_var_of(l, sub);
 		if (x >= 0)
 			lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = x;
+		else if (lw_source_of(l, c) >= 0) /* `g = &p->src`: it goes elsewhere */
+			lw_source_escapes(l, lw_source_of(l, c), lw_loc_of(l, c));
 		else if (lw_int_var_of(l, sub) >= 0)
 			lw_forget(l, lw_int_var_of(l, sub), lw_loc_of(l, c));
 		else
@@ -792,11 +794,102 @@ static bool same_type(CXCursor a, CXCursor b)
 				clang_getCanonicalType(clang_getCursorType(b)));
 }
 
+/* The spellings the controlling expression's type goes by: each typedef name on the way down. */
+static bool type_is_spelled(CXType t, const char *spelled)
+{
+	for (int i = 0; i < 16; i++) {
+		CXString n = clang_getTypeSpelling(clang_getUnqualifiedType(t));
+		bool same = !strcmp(clang_getCString(n), spelled);
+
+		clang_disposeString(n);
+		if (same)
+			return true;
+		if (t.kind == CXType_Elaborated)
+			t = clang_Type_getNamedType(t);
+		else if (t.kind == CXType_Typedef)
+			t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+		else
+			break;
+	}
+	return false;
+}
+
+/* The type name written before token i's association (`size_t: x`), space-separated. */
+static bool association_type(CXTranslationUnit tu, CXToken *tok, unsigned i, char *buf, size_t n)
+{
+	unsigned j = i;
+	int depth = 0;
+
+	if (i < 2 || clang_getTokenKind(tok[i - 1]) != CXToken_Punctuation)
+		return false;
+	for (j = i - 1; j-- > 0;) {
+		CXString sp = clang_getTokenSpelling(tu, tok[j]);
+		const char *t = clang_getCString(sp);
+		bool stop = depth == 0 && (!strcmp(t, ",") || !strcmp(t, "("));
+
+		depth += !strcmp(t, ")") - !strcmp(t, "(");
+		clang_disposeString(sp);
+		if (stop)
+			break;
+	}
+	buf[0] = 0;
+	for (unsigned m = j + 1; m + 1 < i; m++) {
+		CXString sp = clang_getTokenSpelling(tu, tok[m]);
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, n - len, "%s%s", len ? " " : "", clang_getCString(sp));
+		clang_disposeString(sp);
+	}
+	return buf[0] && strlen(buf) + 1 < n;
+}
+
+/* Where a token or an expression starts as written (a macro's name, for its expansion). */
+static unsigned offset_of(CXSourceLocation l)
+{
+	unsigned off;
+
+	clang_getExpansionLocation(l, NULL, NULL, NULL, &off);
+	return off;
+}
+
+/*
+ * The association whose written type is the controlling expression's (by
+ * one of its names: `size_t: f(x)` for a size_t), read from the tokens
+ * since libclang does not give the association types.  C allows no two
+ * compatible association types, so one that matches is the selected one;
+ * -1 when none or several do, or the tokens are not plain source.
+ */
+static int spelled_association(CXCursor c, cursors *k)
+{
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	CXType want = clang_getCursorType(k->data[0]);
+	CXToken *tok = NULL;
+	unsigned ntok = 0;
+	int pick = -1, n = 0;
+	char name[256];
+
+	clang_tokenize(tu, clang_getCursorExtent(c), &tok, &ntok);
+	for (size_t a = 1; a < k->len; a++) {
+		unsigned at = offset_of(clang_getRangeStart(clang_getCursorExtent(k->data[a])));
+
+		for (unsigned i = 0; i < ntok; i++)
+			if (offset_of(clang_getTokenLocation(tu, tok[i])) == at) {
+				if (association_type(tu, tok, i, name, sizeof name) &&
+				    type_is_spelled(want, name))
+					pick = (int)a, n++;
+				break;
+			}
+	}
+	clang_disposeTokens(tu, tok, ntok);
+	return n == 1 ? pick : -1;
+}
+
 /*
  * Which association (index into k, from 1) _Generic selects: libclang does
  * not say, so the one whose folded value (or that alone does not fold,
- * when the selection does not), or failing that whose type, is the
- * selection's and no other's.  -1 when that does not decide.
+ * when the selection does not), or failing that whose type, or whose
+ * written type name, is the selection's and no other's.  -1 when that does
+ * not decide.
  */
 static int selected_association(CXCursor c, cursors *k)
 {
@@ -818,7 +911,7 @@ static int selected_association(CXCursor c, cursors *k)
 	for (size_t i = 1; i < k->len; i++)
 		if (same_type(c, k->data[i]))
 			pick = (int)i, n++;
-	return n == 1 ? pick : -1;
+	return n == 1 ? pick : spelled_association(c, k);
 }
 
 /*

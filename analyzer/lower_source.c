@@ -131,7 +131,11 @@ static void forget_source(L *l, int var, int root, vt_loc at)
 /* Source var given as slot k of the callee: the call splits by the slot's ways out. */
 static void slot_call(L *l, int var, const vt_summary *sum, size_t k, int *ret, vt_loc at)
 {
-	vt_event *e = lw_emit(l, EV_SRC_CALL, at);
+	vt_event *e;
+
+	if (sum->slots.data[k].escapes)
+		lw_source_escapes(l, var, at);
+	e = lw_emit(l, EV_SRC_CALL, at);
 
 	e->src = var;
 	e->sum = (vt_summary *)sum;
@@ -254,6 +258,7 @@ void lw_source_escapes(L *l, int var, vt_loc at)
 		have |= l->escaped_sources.data[i] == var;
 	if (!have)
 		vec_push(&l->escaped_sources, var);
+	l->fn->vars.data[var].escapes = true;
 	forget_source(l, var, -1, at);
 }
 

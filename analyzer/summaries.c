@@ -249,6 +249,7 @@ cJSON *vt_summary_json(const vt_summary *s)
 
 		cJSON_AddNumberToObject(k, "param", s->slots.data[i].param);
 		cJSON_AddStringToObject(k, "member", s->slots.data[i].member);
+		cJSON_AddBoolToObject(k, "escapes", s->slots.data[i].escapes);
 		cJSON_AddItemToArray(sources, k);
 	}
 	return o;
@@ -340,12 +341,14 @@ static bool json_param(const cJSON *o, vt_param_sum *p)
 static bool json_slot(const cJSON *o, int nparams, vt_src_slot *k)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "member");
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "escapes");
 	unsigned u;
 
 	if (nparams < 1 || !json_uint(cJSON_GetObjectItemCaseSensitive(o, "param"), nparams - 1, &u) ||
-	    !cJSON_IsString(m))
+	    !cJSON_IsString(m) || !cJSON_IsBool(e))
 		return false;
 	k->param = (int)u;
+	k->escapes = cJSON_IsTrue(e);
 	k->member = xstrdup(m->valuestring);
 	return true;
 }

@@ -247,6 +247,7 @@ typedef struct vt_var {
 	vt_loc loc;
 	int param; /* parameter index, or -1 */
 	int root;  /* VAR_SOURCE `p->m.src`: parameter p's index, or -1 */
+	bool escapes; /* VAR_SOURCE: its address is stored where later calls may reach it */
 	int birth; /* a parameter's EV_BIRTH (its operation's site), or -1 */
 	int64_t lo, hi; /* VAR_INT: every value its type holds (a bool: 0..1) */
 } vt_var;
@@ -388,6 +389,7 @@ typedef struct vt_sum_path {
 typedef struct vt_src_slot {
 	int param;
 	char *member;
+	bool escapes; /* stored where later calls may reach it: the caller's too */
 } vt_src_slot;
 
 enum { VT_SRC_PATHS = -2 };

@@ -153,7 +153,7 @@ START_TEST(json_keeps_source_slots)
 	vt_sum_path kept = { .param = VT_SRC_PATHS, .bits = 0, .lo = 0, .hi = 0 };
 	vt_sum_path lost = { .param = VT_SRC_PATHS - 1, .bits = SRC_FX_LOST, .lo = 0, .hi = 1 };
 	vt_src_slot s0 = { .param = 0, .member = strdup("") };
-	vt_src_slot s1 = { .param = 1, .member = strdup("*") };
+	vt_src_slot s1 = { .param = 1, .member = strdup("*"), .escapes = true };
 	vt_store *s = vt_store_new(), *back;
 	char *text, *why = NULL;
 
@@ -172,6 +172,7 @@ START_TEST(json_keeps_source_slots)
 	ck_assert(vt_summary_same(got, &a));
 	ck_assert_uint_eq(got->slots.len, 2);
 	ck_assert_str_eq(got->slots.data[1].member, "*");
+	ck_assert(got->slots.data[1].escapes && !got->slots.data[0].escapes);
 	ck_assert_int_eq(got->paths.data[2].param, VT_SRC_PATHS - 1);
 	free(text);
 	vt_store_free(s);
@@ -199,7 +200,8 @@ START_TEST(bad_json_says_what_is_wrong)
 		"\"paths\": [{\"param\": -2, \"bits\": 1, \"lo\": \"0\", \"hi\": \"1\", \"except\": []}]}]}",
 		/* a slot of a parameter the function does not have */
 		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
-		"\"params\": [], \"sources\": [{\"param\": 0, \"member\": \"\"}], \"paths\": []}]}",
+		"\"params\": [], \"sources\": [{\"param\": 0, \"member\": \"\", \"escapes\": false}], "
+		"\"paths\": []}]}",
 		"{\"vtlint_summaries\": 2, \"functions\": [{\"usr\": \"f\", \"conflict\": false, "
 		"\"params\": [{\"vtask\": false, \"out\": false, \"inspect\": false, "
 		"\"outcomes\": 0}], \"paths\": []}]}",
