@@ -635,6 +635,7 @@ static bool merge_into(engine *en, stateset *in, state *s)
 		if (in->data[i]->shape == s->shape && st_same_shape(in->data[i], s) &&
 		    st_unite_facts(in->data[i], s, &changed)) {
 			changed |= st_keep_earliest(in->data[i], s);
+			in->data[i]->sent &= !changed;
 			st_free(s);
 			return changed;
 		}
@@ -645,10 +646,12 @@ static bool merge_into(engine *en, stateset *in, state *s)
 				bool changed = st_join(in->data[i], s);
 
 				in->data[i]->shape = st_shape_hash(in->data[i]);
+				in->data[i]->sent &= !changed;
 				en->cx.budget_hit = true;
 				st_free(s);
 				return changed;
 			}
+	s->sent = false;
 	vec_push(in, s);
 	return true;
 }
@@ -706,8 +709,16 @@ static void fixed_point(engine *en)
 		stateset work = { 0 };
 
 		en->queued[b] = false;
+		/*
+		 * Only the states that changed since the block last sent them on:
+		 * the others would make what they made then, which the successors
+		 * hold already (exactly, or past the budget in a join).
+		 */
 		for (size_t i = 0; i < en->in[b].len; i++)
-			vec_push(&work, st_copy(en->in[b].data[i]));
+			if (!en->in[b].data[i]->sent) {
+				vec_push(&work, st_copy(en->in[b].data[i]));
+				en->in[b].data[i]->sent = true;
+			}
 		run_block(&en->cx, &fn->blocks.data[b], &work);
 		propagate(en, &fn->blocks.data[b], &work);
 		free(work.data);

@@ -69,6 +69,7 @@ typedef struct state {
 	VEC(fact) facts;
 	bool approx;
 	uint64_t shape;   /* st_shape_hash, kept while the state sits in a block's set */
+	bool sent;        /* in a block's set: went through the block since it last changed */
 } state;
 
 state *st_new(void);
