@@ -940,6 +940,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 	free(en.queue.data);
 	free(en.cx.param_use);
 	free(en.cx.finding_notes.data);
+	st_pool_drain();
 }
 
 void vt_summary_free(vt_summary *s)

@@ -70,11 +70,14 @@ typedef struct state {
 	bool approx;
 	uint64_t shape;   /* st_shape_hash, kept while the state sits in a block's set */
 	bool sent;        /* in a block's set: went through the block since it last changed */
+	struct state *next_free; /* in the pool of freed states (state.c) */
 } state;
 
 state *st_new(void);
 state *st_copy(const state *s);
 void st_free(state *s);
+/* Frees the states st_free kept for reuse on this thread. */
+void st_pool_drain(void);
 
 op *st_op(state *s, int site, int gen);
 op *st_var_op(state *s, int var);
