@@ -113,7 +113,6 @@ void st_free(state *s)
 	}
 	s->ops.len = s->binds.len = s->ptrs.len = s->srcs.len = s->toks.len = 0;
 	s->approx = s->sent = false;
-	s->shape = 0;
 	s->next_free = pool;
 	pool = s;
 	pooled++;

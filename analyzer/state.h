@@ -68,8 +68,7 @@ typedef struct state {
 	VEC(tok) toks;
 	VEC(fact) facts;
 	bool approx;
-	uint64_t shape;   /* st_shape_hash, kept while the state sits in a block's set */
-	bool sent;        /* in a block's set: went through the block since it last changed */
+	bool sent;        /* in a block's set: not waiting to be sent on (flow.c) */
 	struct state *next_free; /* in the pool of freed states (state.c) */
 } state;
 
