@@ -8,8 +8,9 @@
  * only when one fact set can say exactly what both did (state.c): facts are
  * never approximated, except past the state budget, where a joined state is
  * marked approx and nothing found on it is reported (vt_report), and the
- * function is named in the findings' limits.  Rules see each event on each
- * state through vt_rule_hooks; the engine then applies the event.
+ * function is named in the findings' limits.  A block's visit runs only its
+ * states that changed since it last sent them on.  Rules see each event on
+ * each state through vt_rule_hooks; the engine then applies the event.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * and the allocator was a quarter of its time.  One list per thread (-j);
  * st_pool_drain gives it back.
  */
-enum { POOL_MAX = 16384 }; /* states: a few MB at most */
+enum { POOL_MAX = 16384 }; /* past it, freed states are freed */
 static _Thread_local state *pool;
 static _Thread_local size_t pooled;
 
