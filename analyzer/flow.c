@@ -8,8 +8,9 @@
  * only when one fact set can say exactly what both did (state.c): facts are
  * never approximated, except past the state budget, where a joined state is
  * marked approx and nothing found on it is reported (vt_report), and the
- * function is named in the findings' limits.  Rules see each event on each
- * state through vt_rule_hooks; the engine then applies the event.
+ * function is named in the findings' limits.  A block's visit runs only its
+ * states that changed since it last sent them on.  Rules see each event on
+ * each state through vt_rule_hooks; the engine then applies the event.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -658,20 +659,36 @@ typedef struct engine {
 	liveness live;
 	int max_states;
 	stateset *in;
+	VEC(uint64_t) *shapes;  /* per block: its states' st_shape_hash, in order */
+	VEC(size_t) *unsent;    /* per block: its states not sent on since they changed */
 	VEC(int) queue;
 	bool *queued;
 } engine;
 
-/* Adds s to a block's states; true when the block must be looked at again. */
-static bool merge_into(engine *en, stateset *in, state *s)
+/* The state at i of block b changed: the block's next visit sends it on. */
+static void mark_unsent(engine *en, int b, size_t i)
 {
-	s->shape = st_shape_hash(s); /* states in a set change only here: theirs stays true */
+	state *s = en->in[b].data[i];
+
+	if (s->sent) { /* else it waits already */
+		s->sent = false;
+		vec_push(&en->unsent[b], i);
+	}
+}
+
+/* Adds s to block b's states; true when the block must be looked at again. */
+static bool merge_into(engine *en, int b, state *s)
+{
+	stateset *in = &en->in[b];
+	uint64_t shape = st_shape_hash(s), *shapes = en->shapes[b].data;
+
 	for (size_t i = 0; i < in->len; i++) {
 		bool changed;
 
-		if (in->data[i]->shape == s->shape && st_same_shape(in->data[i], s) &&
+		if (shapes[i] == shape && st_same_shape(in->data[i], s) &&
 		    st_unite_facts(in->data[i], s, &changed)) {
-			changed |= st_keep_earliest(in->data[i], s);
+			if ((changed |= st_keep_earliest(in->data[i], s)))
+				mark_unsent(en, b, i);
 			st_free(s);
 			return changed;
 		}
@@ -681,12 +698,17 @@ static bool merge_into(engine *en, stateset *in, state *s)
 			if (st_same_binds(in->data[i], s)) {
 				bool changed = st_join(in->data[i], s);
 
-				in->data[i]->shape = st_shape_hash(in->data[i]);
+				shapes[i] = st_shape_hash(in->data[i]);
+				if (changed)
+					mark_unsent(en, b, i);
 				en->cx.budget_hit = true;
 				st_free(s);
 				return changed;
 			}
+	s->sent = true; /* not waiting yet */
 	vec_push(in, s);
+	vec_push(&en->shapes[b], shape);
+	mark_unsent(en, b, in->len - 1);
 	return true;
 }
 
@@ -727,27 +749,50 @@ static void propagate(engine *en, const vt_block *b, stateset *work)
 			}
 			/* a fact no later test reads cannot rule a path out: it only splits states */
 			st_keep_facts(s, &en->live.in[(size_t)e->to * en->live.words]);
-			if (merge_into(en, &en->in[e->to], s))
+			if (merge_into(en, e->to, s))
 				enqueue(en, e->to);
 		}
 		st_free(work->data[i]);
 	}
 }
 
+/* Block b's states to send on, in the order they sit in the block. */
+static void take_unsent(engine *en, int b, stateset *work)
+{
+	size_t *u = en->unsent[b].data, n = en->unsent[b].len;
+
+	for (size_t i = 1; i < n; i++) /* few, and mostly in order already */
+		for (size_t j = i; j > 0 && u[j - 1] > u[j]; j--) {
+			size_t t = u[j];
+
+			u[j] = u[j - 1];
+			u[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		vec_push(work, st_copy(en->in[b].data[u[i]]));
+		en->in[b].data[u[i]]->sent = true;
+	}
+	en->unsent[b].len = 0;
+}
+
 static void fixed_point(engine *en)
 {
 	const vt_func *fn = en->cx.fn;
+	stateset work = { 0 };
 
 	for (size_t head = 0; head < en->queue.len; head++) {
 		int b = en->queue.data[head];
-		stateset work = { 0 };
 
 		en->queued[b] = false;
-		for (size_t i = 0; i < en->in[b].len; i++)
-			vec_push(&work, st_copy(en->in[b].data[i]));
+		/*
+		 * Only the states that changed since the block last sent them on:
+		 * the others would make what they made then, which the successors
+		 * hold already (exactly, or past the budget in a join).
+		 */
+		work.len = 0;
+		take_unsent(en, b, &work);
 		run_block(&en->cx, &fn->blocks.data[b], &work);
 		propagate(en, &fn->blocks.data[b], &work);
-		free(work.data);
 		if (head > 4096 && head * 2 > en->queue.len) { /* keep the queue short */
 			memmove(en->queue.data, en->queue.data + head + 1,
 				(en->queue.len - head - 1) * sizeof(int));
@@ -755,6 +800,7 @@ static void fixed_point(engine *en)
 			head = (size_t)-1;
 		}
 	}
+	free(work.data);
 }
 
 /* ---- summaries and parameters after the walk ------------------------------------------- */
@@ -988,8 +1034,7 @@ static void run_once(engine *en, int track, vt_summary *sum)
 		en->live = live_vars(fn); /* only for functions with something to follow */
 	memset(en->queued, 0, nb * sizeof *en->queued);
 	en->queue.len = 0;
-	vec_push(&en->in[fn->entry], st_new());
-	en->in[fn->entry].data[0]->shape = st_shape_hash(en->in[fn->entry].data[0]);
+	merge_into(en, fn->entry, st_new());
 	enqueue(en, fn->entry);
 	fixed_point(en);
 	for (size_t v = 0; sum && v < fn->vars.len; v++)
@@ -1003,7 +1048,7 @@ static void run_once(engine *en, int track, vt_summary *sum)
 	for (size_t b = 0; b < nb; b++) {
 		for (size_t i = 0; i < en->in[b].len; i++)
 			st_free(en->in[b].data[i]);
-		en->in[b].len = 0;
+		en->in[b].len = en->shapes[b].len = en->unsent[b].len = 0;
 	}
 }
 
@@ -1049,6 +1094,8 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 
 	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
 	en.in = xcalloc(nb, sizeof *en.in);
+	en.shapes = xcalloc(nb, sizeof *en.shapes);
+	en.unsent = xcalloc(nb, sizeof *en.unsent);
 	en.queued = xcalloc(nb, sizeof *en.queued);
 	if (sum) {
 		sum->nparams = nparams;
@@ -1061,14 +1108,20 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 		summarize_params(&en, sum);
 	if (en.cx.budget_hit)
 		note_budget(&en);
-	for (size_t b = 0; b < nb; b++)
+	for (size_t b = 0; b < nb; b++) {
 		free(en.in[b].data);
+		free(en.shapes[b].data);
+		free(en.unsent[b].data);
+	}
 	free(en.in);
+	free(en.shapes);
+	free(en.unsent);
 	free(en.live.in);
 	free(en.queued);
 	free(en.queue.data);
 	free(en.cx.param_use);
 	free(en.cx.finding_notes.data);
+	st_pool_drain();
 }
 
 void vt_summary_free(vt_summary *s)

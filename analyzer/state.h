@@ -68,12 +68,15 @@ typedef struct state {
 	VEC(tok) toks;
 	VEC(fact) facts;
 	bool approx;
-	uint64_t shape;   /* st_shape_hash, kept while the state sits in a block's set */
+	bool sent;        /* in a block's set: not waiting to be sent on (flow.c) */
+	struct state *next_free; /* in the pool of freed states (state.c) */
 } state;
 
 state *st_new(void);
 state *st_copy(const state *s);
 void st_free(state *s);
+/* Frees the states st_free kept for reuse on this thread. */
+void st_pool_drain(void);
 
 op *st_op(state *s, int site, int gen);
 op *st_var_op(state *s, int var);
