@@ -67,6 +67,8 @@ bool vt_is_task_ptr_type(CXType t);
 bool vt_is_source_type(CXType t);
 /* A pointer through which a vt_source is reached, member after member. */
 bool vt_reaches_source(CXType t);
+/* Scalars whose tested values can rule paths out (rules.md: "two tests of the same local"). */
+bool vt_is_scalar_type(CXType t);
 /* One of libvtask's vt_source functions, whose effect the lowering knows (VT006). */
 bool vt_callee_is_producer(const char *name);
 /* A function that makes a new vt_task reference (VT007). */

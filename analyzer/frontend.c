@@ -43,7 +43,10 @@ typedef struct unit {
 	const vt_unit_opts *opts;
 	vt_findings *out;
 	VEC(fn_rec) fns;
+	size_t fn_cap;      /* fn_slot: open addressing over fns, index + 1 (0: empty) */
+	size_t *fn_slot;
 	VEC(file_name) names;
+	bool runtime_seen;  /* a file-scope struct vtask, vt_task or vt_source */
 	VEC(size_t) done;   /* functions in the order their analysis finished */
 	vt_unit_sums sums;  /* what the unit exports and what it looked up in opts->store */
 } unit;
@@ -102,11 +105,31 @@ static vt_loc env_loc(vt_lower_env *env, CXSourceLocation sl)
 
 /* ---- functions and their summaries ---------------------------------------------------- */
 
+/* A large unit (an amalgamation) has thousands of functions and a call to one at every turn. */
+static void index_fns(unit *u)
+{
+	u->fn_cap = 16;
+	while (u->fn_cap < 2 * u->fns.len)
+		u->fn_cap *= 2;
+	u->fn_slot = xcalloc(u->fn_cap, sizeof *u->fn_slot);
+	for (size_t i = 0; i < u->fns.len; i++) {
+		size_t h = clang_hashCursor(u->fns.data[i].def) & (u->fn_cap - 1);
+
+		while (u->fn_slot[h])
+			h = (h + 1) & (u->fn_cap - 1);
+		u->fn_slot[h] = i + 1;
+	}
+}
+
 static fn_rec *find_fn(unit *u, CXCursor def)
 {
-	for (size_t i = 0; i < u->fns.len; i++)
-		if (clang_equalCursors(u->fns.data[i].def, def))
-			return &u->fns.data[i];
+	size_t h;
+
+	if (!u->fn_slot)
+		return NULL;
+	for (h = clang_hashCursor(def) & (u->fn_cap - 1); u->fn_slot[h]; h = (h + 1) & (u->fn_cap - 1))
+		if (clang_equalCursors(u->fns.data[u->fn_slot[h] - 1].def, def))
+			return &u->fns.data[u->fn_slot[h] - 1];
 	return NULL;
 }
 
@@ -216,10 +239,7 @@ static bool takes_vtasks(CXCursor fn)
  */
 static bool summary_matters(CXCursor fn)
 {
-	CXType r = clang_getCanonicalType(clang_getCursorResultType(fn));
-
-	return takes_vtasks(fn) || (r.kind >= CXType_Bool && r.kind <= CXType_Int128) ||
-	       r.kind == CXType_Enum || r.kind == CXType_Pointer;
+	return takes_vtasks(fn) || vt_is_scalar_type(clang_getCursorResultType(fn));
 }
 
 static bool returns_known(const vt_summary *s)
@@ -268,59 +288,62 @@ static vt_summary *env_summary(vt_lower_env *env, CXCursor callee)
 	return &u->fns.data[rec - u->fns.data].sum;
 }
 
-static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientData d)
-{
-	unit *u = d;
-	CXSourceLocation sl = clang_getCursorLocation(c);
-	fn_rec rec = { .def = c };
-
-	if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
-	    clang_Location_isInSystemHeader(sl))
-		return CXChildVisit_Continue;
-	rec.in_main = clang_Location_isFromMainFile(sl) != 0;
-	vec_push(&u->fns, rec);
-	return CXChildVisit_Continue;
-}
 
 /* ---- units that cannot hold a vtask ------------------------------------------------------ */
 
 /* The runtime's struct types every vtask event is made of (vtask, VT007's, VT006's). */
 static const char *const runtime_types[] = { "vtask", "vt_task", "vt_source", NULL };
 
-static enum CXChildVisitResult find_runtime_type(CXCursor c, CXCursor parent, CXClientData d)
+static bool is_runtime_struct(CXCursor c)
 {
-	CXString s;
+	CXString s = clang_getCursorSpelling(c);
 	bool found = false;
 
-	(void)parent;
-	if (clang_getCursorKind(c) != CXCursor_StructDecl)
-		return CXChildVisit_Continue;
-	s = clang_getCursorSpelling(c);
 	for (size_t i = 0; runtime_types[i] && !found; i++)
 		found = !strcmp(clang_getCString(s), runtime_types[i]);
 	clang_disposeString(s);
-	*(bool *)d |= found;
-	return found ? CXChildVisit_Break : CXChildVisit_Continue;
+	return found;
+}
+
+/* One pass over the file scope: the functions defined there, and whether a runtime type is. */
+static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientData d)
+{
+	unit *u = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	CXSourceLocation sl;
+	fn_rec rec = { .def = c };
+
+	(void)parent;
+	if (k == CXCursor_StructDecl && !u->runtime_seen)
+		u->runtime_seen = is_runtime_struct(c);
+	if (k != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+		return CXChildVisit_Continue;
+	sl = clang_getCursorLocation(c);
+	if (clang_Location_isInSystemHeader(sl))
+		return CXChildVisit_Continue;
+	rec.in_main = clang_Location_isFromMainFile(sl) != 0;
+	vec_push(&u->fns, rec);
+	return CXChildVisit_Continue;
 }
 
 /*
- * Whether any function of the unit can touch a vtask, decided from its
- * file-scope declarations alone (no function body is visited).  Every event
- * the lowering makes is an expression or variable of one of the runtime's
- * struct types, and any mention of such a struct at file scope (its
- * definition, `typedef struct vtask vtask;`, `extern struct vtask g;`, a
- * return type) declares it there, where this sees it.  What remains are
+ * The unit's functions, when any of them can touch a vtask; that is decided
+ * from the file-scope declarations alone (no function body is visited).
+ * Every event the lowering makes is an expression or variable of one of the
+ * runtime's struct types, and any mention of such a struct at file scope
+ * (its definition, `typedef struct vtask vtask;`, `extern struct vtask g;`,
+ * a return type) declares it there, where this sees it.  What remains are
  * structs of that name declared inside a body or a parameter list: those
  * are other types than the runtime's, and one in a parameter list can
  * never be completed, so it has no values.  Most files of most projects
  * never include <vtask.h>: they cost their parse and this one pass.
  */
-static bool may_hold_vtasks(CXTranslationUnit tu)
+static void collect_fns(unit *u, CXTranslationUnit tu, bool all)
 {
-	bool found = false;
-
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), find_runtime_type, &found);
-	return found;
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, u);
+	if (!all && !u->runtime_seen)
+		u->fns.len = 0;
+	index_fns(u);
 }
 
 /* ---- parsing --------------------------------------------------------------------------- */
@@ -410,6 +433,7 @@ static void unit_free(unit *u)
 	for (size_t i = 0; i < u->names.len; i++)
 		free(u->names.data[i].name);
 	free(u->fns.data);
+	free(u->fn_slot);
 	free(u->names.data);
 	free(u->done.data);
 	vt_lower_env_free(&u->env);
@@ -440,8 +464,8 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 	u.main = clang_getFile(tu, path);
 	if (report_diagnostics(&u, tu))
 		status = 2;
-	else if (!o->parse_only && (o->dump_cfg || may_hold_vtasks(tu)))
-		clang_visitChildren(clang_getTranslationUnitCursor(tu), collect_fn, &u);
+	else if (!o->parse_only)
+		collect_fns(&u, tu, o->dump_cfg != NULL);
 	if (m && !status)
 		analyze_with_memo(&u, m, text, len);
 	else

@@ -71,8 +71,7 @@ bool vt_is_vtask_ptr_type(CXType t)
 	       (t.kind == CXType_IncompleteArray && vt_is_vtask_type(clang_getArrayElementType(t)));
 }
 
-/* Scalars whose tested values can rule paths out (rules.md: "two tests of the same local"). */
-bool lw_is_scalar_type(CXType t)
+bool vt_is_scalar_type(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) || t.kind == CXType_Enum ||
@@ -1101,7 +1100,7 @@ static void params(L *l, CXCursor fn)
 			k = VAR_SOURCE;
 		else if (vt_is_vtask_ptr_type(t))
 			k = VAR_OUT;
-		else if (lw_is_scalar_type(t))
+		else if (vt_is_scalar_type(t))
 			k = VAR_INT;
 		else
 			continue;
@@ -1154,7 +1153,7 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	l.cur = l.fn->entry;
 	lw_push_scope(&l);
 	params(&l, fn);
-	if (lw_is_scalar_type(clang_getCursorResultType(fn)) &&
+	if (vt_is_scalar_type(clang_getCursorResultType(fn)) &&
 	    !vt_is_task_ptr_type(clang_getCursorResultType(fn))) {
 		l.fn->ret = cfg_var(l.fn, "(return)", VAR_INT, l.fn->loc);
 		type_domain(clang_getCursorResultType(fn), &l.fn->vars.data[l.fn->ret]);

@@ -78,7 +78,6 @@ typedef VEC(CXCursor) cursors;
 cursors lw_kids(CXCursor c);
 enum CXCursorKind lw_kind(CXCursor c);
 bool lw_same_label(CXCursor a, CXCursor b);
-bool lw_is_scalar_type(CXType t);
 bool lw_cursor_is_vtask(CXCursor c);
 bool lw_cursor_is_task(CXCursor c);
 int lw_task_fact_of(L *l, CXCursor c);

@@ -31,7 +31,7 @@ static bool visible_call(L *l, CXCursor c)
 	CXCursor fn;
 
 	c = lw_strip_value(c);
-	if (!lw_is_scalar_type(clang_getCursorType(c)))
+	if (!vt_is_scalar_type(clang_getCursorType(c)))
 		return false;
 	if (lw_kind(c) == CXCursor_StmtExpr)
 		return true;

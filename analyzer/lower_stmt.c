@@ -73,7 +73,7 @@ static void var_decl(L *l, CXCursor d)
 		if (target < 0 && !clang_Cursor_isNull(init))
 			lw_expr(l, init);
 		lw_point(l, lw_add_ptr(l, d), target, lw_loc_of(l, d));
-	} else if (lw_is_scalar_type(t)) {
+	} else if (vt_is_scalar_type(t)) {
 		int v = lw_add_var(l, d, VAR_INT);
 
 		if (clang_Cursor_isNull(init))
