@@ -52,11 +52,13 @@ const char *vt_callee_public_name(const char *name)
 
 	if (strncmp(name, "vt__", 4) != 0 || n < 8 || n > 100 || strcmp(name + n - 3, "_at") != 0)
 		return name;
-	snprintf(buf, sizeof buf, "%.*s", (int)(n - 7), name + 4);
+	n -= 7; /* the word between vt__ and _at; asked at every call: no snprintf */
 	for (size_t i = 0; vtask_words[i]; i++)
-		if (!strcmp(buf, vtask_words[i]))
+		if (strlen(vtask_words[i]) == n && !memcmp(name + 4, vtask_words[i], n))
 			prefix = "vtask_";
-	snprintf(buf, sizeof buf, "%s%.*s", prefix, (int)(n - 7), name + 4);
+	memcpy(buf, prefix, strlen(prefix));
+	memcpy(buf + strlen(prefix), name + 4, n);
+	buf[strlen(prefix) + n] = 0;
 	return buf;
 }
 

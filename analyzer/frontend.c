@@ -35,6 +35,14 @@ typedef struct file_name {
 	char *name;
 } file_name;
 
+enum { LOC_MEMO = 1024 };
+
+struct loc_memo {
+	CXSourceLocation key;
+	vt_loc loc;
+	bool set;
+};
+
 typedef struct unit {
 	vt_lower_env env;   /* first: lowering hands it back to our callbacks */
 	const char *path;   /* what was opened */
@@ -49,6 +57,7 @@ typedef struct unit {
 	bool runtime_seen;  /* a file-scope struct vtask, vt_task or vt_source */
 	VEC(size_t) done;   /* functions in the order their analysis finished */
 	vt_unit_sums sums;  /* what the unit exports and what it looked up in opts->store */
+	struct loc_memo *locs; /* env_loc's answers */
 } unit;
 
 struct vt_frontend *vt_frontend_new(void)
@@ -93,14 +102,26 @@ static const char *file_name_of(unit *u, CXFile file)
 	return n.name;
 }
 
+/*
+ * The lowering asks for the same places again and again (an operator and its
+ * events, a call and its arguments), and each answer costs libclang a walk
+ * through the source manager: the answers are kept, by the location's own
+ * bits, in a direct-mapped table of the unit.
+ */
 static vt_loc env_loc(vt_lower_env *env, CXSourceLocation sl)
 {
 	unit *u = (unit *)env;
+	size_t h = ((size_t)sl.int_data * 0x9E3779B1u >> 8) % LOC_MEMO;
+	struct loc_memo *m = &u->locs[h];
 	CXFile file;
 	unsigned line, col;
 
+	if (m->set && m->key.int_data == sl.int_data && m->key.ptr_data[0] == sl.ptr_data[0] &&
+	    m->key.ptr_data[1] == sl.ptr_data[1])
+		return m->loc;
 	clang_getExpansionLocation(sl, &file, &line, &col, NULL);
-	return (vt_loc){ .file = file_name_of(u, file), .line = line, .col = col };
+	*m = (struct loc_memo){ sl, { .file = file_name_of(u, file), .line = line, .col = col }, true };
+	return m->loc;
 }
 
 /* ---- functions and their summaries ---------------------------------------------------- */
@@ -434,6 +455,7 @@ static void unit_free(unit *u)
 		free(u->names.data[i].name);
 	free(u->fns.data);
 	free(u->fn_slot);
+	free(u->locs);
 	free(u->names.data);
 	free(u->done.data);
 	vt_lower_env_free(&u->env);
@@ -461,6 +483,7 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		   .path = path, .name = name, .opts = o, .out = out };
 	int status = 0;
 
+	u.locs = xcalloc(LOC_MEMO, sizeof *u.locs);
 	u.main = clang_getFile(tu, path);
 	if (report_diagnostics(&u, tu))
 		status = 2;

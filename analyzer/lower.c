@@ -14,8 +14,154 @@
 
 #include "lower.h"
 
-/* ---- cursors and types ---------------------------------------------------------- */
+/* ---- the function's tree: one walk, children found again without libclang ---------- */
 
+/*
+ * Lowering asks for a cursor's children again and again (each test strips
+ * parentheses, each operator looks at its operands), and each
+ * clang_visitChildren() builds a visitor of its own.  So vt_lower() walks the
+ * function once, recording every cursor in preorder with its children, and
+ * lw_kids() answers from that record; a cursor it does not hold (none in a
+ * body, normally) is asked of libclang.  Whatever children a cursor has,
+ * the recursive walk visits them as clang_visitChildren() on that cursor
+ * would: libclang recurses by the same routine.
+ */
+typedef struct lw_tree {
+	VEC(CXCursor) node;     /* preorder; node 0 is the function */
+	VEC(int) parent;
+	int *kid0, *nkids, *end; /* node i's children: kids[kid0[i]...]; its subtree: i + 1 .. end[i] */
+	CXCursor *kids;
+	int *kidx;              /* the node each of kids is */
+	int *slot;              /* open addressing over node, index + 1 (0: empty) */
+	size_t cap;
+	VEC(CXCursor *) spill;  /* children of cursors outside the tree, asked of libclang */
+	bool bad;
+} lw_tree;
+
+static __thread lw_tree *tree; /* the function being lowered (vt_lower nests for callees) */
+
+/* Statements by their Stmt (the enclosing declaration they carry varies by route). */
+static size_t cursor_hash(CXCursor c)
+{
+	uintptr_t a = (uintptr_t)c.data[0], b = (uintptr_t)c.data[1];
+
+	if (clang_isExpression(c.kind) || clang_isStatement(c.kind))
+		a = 0;
+	else if (clang_isDeclaration(c.kind))
+		b = 0;
+	return (size_t)((a >> 4) * 31 + (b >> 4) * 17 + (unsigned)c.kind) * 0x9E3779B97F4A7C15ULL >> 20;
+}
+
+static bool cursor_same(CXCursor a, CXCursor b)
+{
+	if (a.kind != b.kind)
+		return false;
+	if (clang_isExpression(a.kind) || clang_isStatement(a.kind))
+		return a.data[1] == b.data[1] && a.data[2] == b.data[2];
+	return clang_equalCursors(a, b);
+}
+
+/* The cursor libclang handed us as it is handed back as a parent: no call needed. */
+static bool same_bits(CXCursor a, CXCursor b)
+{
+	return a.kind == b.kind && a.data[0] == b.data[0] && a.data[1] == b.data[1] &&
+	       a.data[2] == b.data[2];
+}
+
+static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	lw_tree *t = d;
+	int p = (int)t->node.len - 1;
+
+	while (p > 0 && !same_bits(t->node.data[p], parent) && !clang_equalCursors(t->node.data[p], parent))
+		p = t->parent.data[p];
+	if (p == 0 && !same_bits(t->node.data[0], parent) && !clang_equalCursors(t->node.data[0], parent)) {
+		t->bad = true; /* a parent not on the path: trust libclang alone */
+		return CXChildVisit_Break;
+	}
+	vec_push(&t->node, c);
+	vec_push(&t->parent, p);
+	return CXChildVisit_Recurse;
+}
+
+/* Children lists, subtree ends and the index, from the preorder walk. */
+static void tree_index(lw_tree *t)
+{
+	size_t n = t->node.len, *fill = xcalloc(n + 1, sizeof *fill);
+
+	t->kid0 = xcalloc(n + 1, sizeof *t->kid0);
+	t->nkids = xcalloc(n + 1, sizeof *t->nkids);
+	t->end = xcalloc(n + 1, sizeof *t->end);
+	t->kids = xcalloc(n + 1, sizeof *t->kids);
+	t->kidx = xcalloc(n + 1, sizeof *t->kidx);
+	for (size_t i = 1; i < n; i++)
+		t->nkids[t->parent.data[i]]++;
+	for (size_t i = 1; i < n; i++)
+		t->kid0[i] = t->kid0[i - 1] + t->nkids[i - 1];
+	for (size_t i = 1; i < n; i++) {
+		int p = t->parent.data[i], at = t->kid0[p] + (int)fill[p]++;
+
+		t->kids[at] = t->node.data[i];
+		t->kidx[at] = (int)i;
+	}
+	for (size_t i = n; i-- > 0;) { /* a subtree ends where its last child's does */
+		t->end[i] = t->nkids[i] ? t->end[t->kidx[t->kid0[i] + t->nkids[i] - 1]] : (int)i + 1;
+	}
+	free(fill);
+	for (t->cap = 16; t->cap < 2 * n; t->cap *= 2)
+		;
+	t->slot = xcalloc(t->cap, sizeof *t->slot);
+	for (size_t i = 0; i < n; i++) {
+		size_t h = cursor_hash(t->node.data[i]) & (t->cap - 1);
+
+		while (t->slot[h] && !cursor_same(t->node.data[t->slot[h] - 1], t->node.data[i]))
+			h = (h + 1) & (t->cap - 1);
+		if (!t->slot[h]) /* the same Stmt twice (an OpaqueValueExpr): one record serves */
+			t->slot[h] = (int)i + 1;
+	}
+}
+
+static lw_tree *tree_new(CXCursor fn)
+{
+	lw_tree *t = xcalloc(1, sizeof *t);
+
+	vec_push(&t->node, fn);
+	vec_push(&t->parent, -1);
+	clang_visitChildren(fn, tree_visit, t);
+	if (t->bad)
+		t->node.len = 0;
+	tree_index(t);
+	return t;
+}
+
+static void tree_free(lw_tree *t)
+{
+	for (size_t i = 0; i < t->spill.len; i++)
+		free(t->spill.data[i]);
+	free(t->spill.data);
+	free(t->node.data);
+	free(t->parent.data);
+	free(t->kid0);
+	free(t->nkids);
+	free(t->end);
+	free(t->kids);
+	free(t->kidx);
+	free(t->slot);
+	free(t);
+}
+
+/* c's node, or -1. */
+static int tree_find(const lw_tree *t, CXCursor c)
+{
+	size_t h;
+
+	if (!t || !t->node.len)
+		return -1;
+	for (h = cursor_hash(c) & (t->cap - 1); t->slot[h]; h = (h + 1) & (t->cap - 1))
+		if (cursor_same(t->node.data[t->slot[h] - 1], c))
+			return t->slot[h] - 1;
+	return -1;
+}
 
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData d)
 {
@@ -23,17 +169,50 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
 	return CXChildVisit_Continue;
 }
 
+/* c's children, borrowed: they live as long as the function's lowering. */
 cursors lw_kids(CXCursor c)
 {
+	int i = tree_find(tree, c);
 	cursors v = { 0 };
 
+	if (i >= 0)
+		return (cursors){ tree->kids + tree->kid0[i], (size_t)tree->nkids[i], 0 };
 	clang_visitChildren(c, collect, &v);
+	if (tree && v.data)
+		vec_push(&tree->spill, v.data);
 	return v;
+}
+
+static bool walk_node(int i, CXCursorVisitor visit, CXClientData d)
+{
+	for (int k = tree->kid0[i], e = k + tree->nkids[i]; k < e; k++)
+		switch (visit(tree->kids[k], tree->node.data[i], d)) {
+		case CXChildVisit_Break:
+			return true;
+		case CXChildVisit_Recurse:
+			if (walk_node(tree->kidx[k], visit, d))
+				return true;
+			break;
+		default:
+			break;
+		}
+	return false;
+}
+
+/* clang_visitChildren(c, visit, d), from the tree when it holds c. */
+void lw_walk(CXCursor c, CXCursorVisitor visit, CXClientData d)
+{
+	int i = tree_find(tree, c);
+
+	if (i < 0)
+		clang_visitChildren(c, visit, d);
+	else
+		walk_node(i, visit, d);
 }
 
 enum CXCursorKind lw_kind(CXCursor c)
 {
-	return clang_getCursorKind(c);
+	return c.kind; /* what clang_getCursorKind() returns, without the call */
 }
 
 /* Statement cursors reached by different routes differ in context: compare places. */
@@ -108,11 +287,9 @@ CXCursor lw_strip(CXCursor c)
 			return c;
 		v = lw_kids(c);
 		if (v.len != 1 || !clang_isExpression(lw_kind(v.data[0]))) {
-			free(v.data);
 			return c;
 		}
 		c = v.data[0];
-		free(v.data);
 	}
 }
 
@@ -370,7 +547,6 @@ void lw_note_cleanup(L *l, CXCursor decl, int v)
 
 	for (size_t i = 0; i < k.len; i++)
 		attr |= clang_isAttribute(lw_kind(k.data[i]));
-	free(k.data);
 	if (attr) {
 		struct cleanup c = { .var = v, .fn = cleanup_fn(l, decl) };
 
@@ -510,7 +686,7 @@ bool lw_constant(CXCursor c, int64_t *out)
 			return false;
 	}
 	if (lw_kind(c) != CXCursor_UnaryExpr)
-		ice_visit(c, c, &ok) == CXChildVisit_Recurse ? clang_visitChildren(c, ice_visit, &ok)
+		ice_visit(c, c, &ok) == CXChildVisit_Recurse ? (lw_walk(c, ice_visit, &ok), 0)
 							      : 0;
 	if (!ok)
 		return false;
@@ -579,7 +755,6 @@ CXCursor lw_cast_operand(CXCursor c)
 	v = lw_kids(c);
 	if (v.len)
 		r = lw_strip(v.data[v.len - 1]);
-	free(v.data);
 	return r;
 }
 
@@ -707,7 +882,6 @@ CXCursor lw_peel_truth(CXCursor c, bool *neg)
 			k = lw_kids(c);
 			*neg = !*neg;
 			c = k.data[0];
-			free(k.data);
 			continue;
 		}
 		if (lw_kind(c) != CXCursor_BinaryOperator ||
@@ -718,13 +892,11 @@ CXCursor lw_peel_truth(CXCursor c, bool *neg)
 		side = k.len != 2 ? -1 : lw_constant(k.data[1], &K) ? 0 :
 			lw_constant(k.data[0], &K) ? 1 : -1;
 		if (side < 0 || (K != 0 && !(K == 1 && lw_is_truth_value(k.data[side])))) {
-			free(k.data);
 			return c;
 		}
 		if ((K == 0) == (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ))
 			*neg = !*neg;
 		in = k.data[side];
-		free(k.data);
 		c = in;
 	}
 }
@@ -741,14 +913,12 @@ int lw_addr_target(L *l, CXCursor c)
 		cursors v = lw_kids(c);
 
 		c = lw_strip(v.data[v.len - 1]);
-		free(v.data);
 	}
 	if (lw_kind(c) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
 		cursors v = lw_kids(c);
 		int x = v.len ? lw_vtask_var_of(l, v.data[0]) : -1;
 
-		free(v.data);
 		return x;
 	}
 	e = lw_ref(l, c);
@@ -769,7 +939,6 @@ static bool addr_conditional(L *l, CXCursor c, cursors *k)
 	*k = lw_kids(c);
 	if (k->len == 3 && lw_addr_value_like(l, k->data[1]) && lw_addr_value_like(l, k->data[2]))
 		return true;
-	free(k->data);
 	return false;
 }
 
@@ -782,7 +951,6 @@ bool lw_addr_value_like(L *l, CXCursor c)
 		return true;
 	if (!addr_conditional(l, c, &k))
 		return false;
-	free(k.data);
 	return true;
 }
 
@@ -809,7 +977,6 @@ int lw_addr_value(L *l, CXCursor c)
 		lw_jump_to(l, j);
 	}
 	l->cur = j;
-	free(k.data);
 	return p;
 }
 
@@ -851,7 +1018,6 @@ bool lw_member_name(CXCursor c, char *buf, size_t n)
 		snprintf(buf + len, n - len, "%s%s", arrow ? "->" : ".", m);
 		free(m);
 	}
-	free(k.data);
 	return ok;
 }
 
@@ -883,7 +1049,6 @@ int lw_source_of(L *l, CXCursor a)
 		} else if (k.len) {
 			r = lw_source_of(l, k.data[0]);
 		}
-		free(k.data);
 		return r;
 	}
 	e = lw_ref(l, a);
@@ -905,7 +1070,6 @@ static enum CXChildVisitResult addr_visit(CXCursor c, CXCursor parent, CXClientD
 
 		if (!clang_Cursor_isNull(s) && lw_kind(s) == CXCursor_DeclRefExpr)
 			vec_push(out, clang_getCursorReferenced(s));
-		free(k.data);
 	}
 	return CXChildVisit_Recurse;
 }
@@ -916,7 +1080,7 @@ cursors lw_addresses_in(CXCursor c)
 	cursors v = { 0 };
 
 	addr_visit(c, c, &v);
-	clang_visitChildren(c, addr_visit, &v);
+	lw_walk(c, addr_visit, &v);
 	return v;
 }
 
@@ -1076,7 +1240,7 @@ static bool touches_runtime(CXCursor fn)
 	if (type_is_runtime(&s, clang_getCursorType(fn)))
 		s.found = true;
 	else
-		clang_visitChildren(fn, rt_visit, &s);
+		lw_walk(fn, rt_visit, &s);
 	free(s.seen.data);
 	return s.found;
 }
@@ -1145,8 +1309,13 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 {
 	L l = { .env = env, .scope = -1, .cond_mark = -1, .ret_to = -1 };
 	char *name = lw_spelling(fn);
-	cursors k = lw_kids(fn);
-	CXCursor body = k.len ? k.data[k.len - 1] : clang_getNullCursor();
+	lw_tree *outer = tree; /* a callee lowered on demand, in the middle of its caller */
+	cursors k;
+	CXCursor body;
+
+	tree = tree_new(fn);
+	k = lw_kids(fn);
+	body = k.len ? k.data[k.len - 1] : clang_getNullCursor();
 
 	l.fn = cfg_new(name, lw_loc_of(&l, fn));
 	free(name);
@@ -1172,7 +1341,8 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	lw_pop_scope(&l, l.fn->end);
 	lw_jump_to(&l, l.fn->exit);
 	lw_resolve_gotos(&l);
-	free(k.data);
 	lower_free(&l);
+	tree_free(tree);
+	tree = outer;
 	return l.fn;
 }

@@ -76,6 +76,7 @@ typedef VEC(CXCursor) cursors;
 /* ---- lower.c: cursors, places, variables, scopes, constants, addresses ---- */
 
 cursors lw_kids(CXCursor c);
+void lw_walk(CXCursor c, CXCursorVisitor visit, CXClientData d);
 enum CXCursorKind lw_kind(CXCursor c);
 bool lw_same_label(CXCursor a, CXCursor b);
 bool lw_cursor_is_vtask(CXCursor c);

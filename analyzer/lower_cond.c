@@ -7,10 +7,11 @@
 
 /* ---- conditions ----------------------------------------------------------------------- */
 
-static void branch(L *l, int t, int f, vt_cond ct, vt_cond cf, vt_loc at)
+/* at: the test, whose place the temporaries' drops take (asked only when there are some). */
+static void branch(L *l, int t, int f, vt_cond ct, vt_cond cf, CXCursor at)
 {
-	if (l->cond_mark >= 0)
-		lw_drop_temps(l, (size_t)l->cond_mark, at);
+	if (l->cond_mark >= 0 && l->temps_live.len > (size_t)l->cond_mark)
+		lw_drop_temps(l, (size_t)l->cond_mark, lw_loc_of(l, at));
 	lw_edge_to(l, t)->cond = ct;
 	lw_edge_to(l, f)->cond = cf;
 	l->cur = DEAD;
@@ -62,9 +63,8 @@ static bool call_comparison(L *l, CXCursor c, int t, int f)
 			op = mirror[op];
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = op, .var = var, .lo = K },
 		       (vt_cond){ .kind = COND_CMP, .op = negate[op], .var = var, .lo = K },
-		       lw_loc_of(l, c));
+		       c);
 	}
-	free(v.data);
 	return side >= 0;
 }
 
@@ -98,7 +98,6 @@ bool lw_comparison(L *l, CXCursor c, int *var, enum vt_cmp *op, int64_t *k)
 			ok = true;
 		}
 	}
-	free(v.data);
 	return ok;
 }
 
@@ -112,7 +111,7 @@ static bool inspection_test(L *l, CXCursor c, int t, int f)
 	if (!lw_inspection(l, c, &v))
 		return false;
 	if (v < 0) {
-		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, c);
 		return true;
 	}
 	/* the answer in a local of its own: temporaries may be dropped before the branch */
@@ -121,7 +120,7 @@ static bool inspection_test(L *l, CXCursor c, int t, int f)
 	e->src = v;
 	e->dst = answer;
 	branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = answer },
-	       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = answer }, lw_loc_of(l, c));
+	       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = answer }, c);
 	return true;
 }
 
@@ -186,21 +185,20 @@ static void cond_binary(L *l, CXCursor c, int t, int f)
 	} else if (lw_comparison(l, c, &var, &op, &K)) {
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = op, .var = var, .lo = K },
 		       (vt_cond){ .kind = COND_CMP, .op = negate[op], .var = var, .lo = K },
-		       lw_loc_of(l, c));
+		       c);
 	} else if (b == CXBinaryOperator_Assign && lw_test_var(l, k.data[0]) >= 0) {
 		var = lw_test_var(l, k.data[0]);
 		lw_expr(l, c); /* `if ((ready = vtask_is_completed(v)))`: then a test of ready */
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = var },
-		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = var }, lw_loc_of(l, c));
+		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = var }, c);
 	} else if (call_comparison(l, c, t, f)) {
 		/* done */
 	} else if (truth_test(l, b, k, t, f)) {
 		/* done */
 	} else {
 		lw_expr(l, c);
-		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, c);
 	}
-	free(k.data);
 }
 
 /*
@@ -216,7 +214,7 @@ static bool task_test(L *l, CXCursor c, int t, int f)
 	n = lw_block(l);
 	branch(l, t, n, (vt_cond){ .kind = x >= 0 ? COND_CMP : COND_NONE, .op = CMP_NE, .var = x },
 	       (vt_cond){ .kind = x >= 0 ? COND_CMP : COND_NONE, .op = CMP_EQ, .var = x },
-	       lw_loc_of(l, c));
+	       c);
 	l->cur = n;
 	lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = v;
 	lw_jump_to(l, f);
@@ -243,7 +241,6 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 		cursors v = lw_kids(c);
 
 		lw_cond(l, v.data[0], f, t);
-		free(v.data);
 	} else if (lw_kind(c) == CXCursor_BinaryOperator) {
 		cond_binary(l, c, t, f);
 	} else if (lw_kind(c) == CXCursor_ConditionalOperator) {
@@ -255,7 +252,6 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 		lw_cond(l, v.data[1], t, f);
 		l->cur = b;
 		lw_cond(l, v.data[2], t, f);
-		free(v.data);
 	} else if (task_test(l, c, t, f)) {
 		/* done */
 	} else if (inspection_test(l, c, t, f)) {
@@ -263,10 +259,10 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 	} else if ((x = lw_test_var(l, c)) >= 0 ||
 		   (visible_call(l, c) && (x = lw_call_value(l, c)) >= 0)) {
 		branch(l, t, f, (vt_cond){ .kind = COND_CMP, .op = CMP_NE, .var = x },
-		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = x }, lw_loc_of(l, c));
+		       (vt_cond){ .kind = COND_CMP, .op = CMP_EQ, .var = x }, c);
 	} else {
 		lw_expr(l, c);
-		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, lw_loc_of(l, c));
+		branch(l, t, f, (vt_cond){ 0 }, (vt_cond){ 0 }, c);
 	}
 }
 

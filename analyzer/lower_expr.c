@@ -87,7 +87,6 @@ static void exprs(L *l, CXCursor c)
 	for (size_t i = 0; i < v.len; i++)
 		if (clang_isExpression(lw_kind(v.data[i])) || clang_isStatement(lw_kind(v.data[i])))
 			lw_expr(l, v.data[i]);
-	free(v.data);
 }
 
 void lw_consume(L *l, int v, enum vt_how how, vt_loc at)
@@ -304,7 +303,6 @@ static int call(L *l, CXCursor c)
 
 		if (v.len)
 			lw_expr(l, v.data[0]);
-		free(v.data);
 	}
 	for (int i = 0; i < nargs; i++)
 		lw_note_escapes(l, clang_Cursor_getArgument(c, i));
@@ -360,7 +358,6 @@ static const char *container(L *l, CXCursor lhs, int *var, bool *out)
 			cursors v = lw_kids(s);
 			var_ent *p = v.len ? lw_ref(l, v.data[0]) : NULL;
 
-			free(v.data);
 			if (p && p->var >= 0 && l->fn->vars.data[p->var].kind == VAR_OUT) {
 				*var = p->var;
 				*out = true;
@@ -391,7 +388,6 @@ static void lvalue_parts(L *l, CXCursor lhs)
 	for (size_t i = 0; i < k.len; i++)
 		if (clang_isExpression(lw_kind(k.data[i])) && !lw_cursor_is_vtask(k.data[i]))
 			lw_expr(l, k.data[i]);
-	free(k.data);
 }
 
 static int assign_vtask(L *l, CXCursor c, CXCursor lhs, CXCursor rhs)
@@ -462,7 +458,6 @@ static int assign(L *l, CXCursor c)
 	CXCursor lhs = k.data[0], rhs = k.data[k.len - 1];
 	var_ent *e = lw_ref(l, lhs);
 
-	free(k.data);
 	if (lw_cursor_is_vtask(lhs))
 		return assign_vtask(l, c, lhs, rhs);
 	if (e && e->is_ptr) {
@@ -548,7 +543,6 @@ static int conditional_value(L *l, CXCursor c)
 		lw_jump_to(l, j);
 	}
 	l->cur = j;
-	free(k.data);
 	return r;
 }
 
@@ -610,7 +604,6 @@ void lw_init_list(L *l, CXCursor c)
 			cursors ek = lw_kids(e);
 			bool implicit = lw_kind(e) == CXCursor_UnexposedExpr && ek.len == 0;
 
-			free(ek.data);
 			if (!implicit)
 				store(l, lw_expr(l, e), lw_kind(c) == CXCursor_InitListExpr &&
 				      clang_getCanonicalType(clang_getCursorType(c)).kind ==
@@ -621,7 +614,6 @@ void lw_init_list(L *l, CXCursor c)
 		}
 		lw_expr(l, e);
 	}
-	free(k.data);
 }
 
 static int unary(L *l, CXCursor c)
@@ -631,7 +623,6 @@ static int unary(L *l, CXCursor c)
 	CXCursor sub = k.len ? k.data[0] : clang_getNullCursor();
 	int r = -1, x;
 
-	free(k.data);
 	if (clang_Cursor_isNull(sub))
 		return -1;
 	switch (u) {
@@ -683,7 +674,6 @@ static int binary(L *l, CXCursor c)
 		lw_forget(l, lw_int_var_of(l, k.data[0]), lw_loc_of(l, c));
 		wrote(l, k.data[0], k.data[k.len - 1], lw_loc_of(l, c));
 	}
-	free(k.data);
 	return b == CXBinaryOperator_Comma ? r : -1;
 }
 
@@ -700,7 +690,6 @@ static int unexposed(L *l, CXCursor c)
 		for (size_t i = 0; i < k.len; i++)
 			if (clang_isExpression(lw_kind(k.data[i])))
 				lw_expr(l, k.data[i]);
-	free(k.data);
 	return r;
 }
 
@@ -709,7 +698,6 @@ static int cast(L *l, CXCursor c)
 	cursors k = lw_kids(c);
 	int r = k.len ? lw_expr(l, k.data[k.len - 1]) : -1;
 
-	free(k.data);
 	return lw_cursor_is_vtask(c) ? r : -1;
 }
 
@@ -719,7 +707,6 @@ static int stmt_expr(L *l, CXCursor c)
 	cursors k = lw_kids(c);
 	int r = k.len ? lw_compound(l, k.data[0], true) : -1;
 
-	free(k.data);
 	return r;
 }
 
@@ -730,7 +717,6 @@ static void addr_label(L *l, CXCursor c)
 	CXCursor lab = k.len ? clang_getCursorReferenced(k.data[0]) : clang_getNullCursor();
 	label pending = { .stmt = lab, .block = -1, .scope = -1, .addr_taken = true };
 
-	free(k.data);
 	for (size_t i = 0; i < l->labels.len; i++)
 		if (lw_same_label(l->labels.data[i].stmt, lab))
 			l->labels.data[i].addr_taken = true;
@@ -758,7 +744,7 @@ static void vtask_refs(L *l, CXCursor c, void *vs)
 	struct refs_ctx x = { l, vs };
 
 	refs_visit(c, c, &x);
-	clang_visitChildren(c, refs_visit, &x);
+	lw_walk(c, refs_visit, &x);
 }
 
 /* ---- _Generic: only the selected association is evaluated ------------------------- */
@@ -937,7 +923,6 @@ static int generic(L *l, CXCursor c)
 			free(vs.data);
 		}
 	}
-	free(k.data);
 	return r;
 }
 

@@ -15,7 +15,8 @@ static int full_expr(L *l, CXCursor c)
 	size_t mark = l->temps_live.len;
 	int r = lw_expr(l, c);
 
-	lw_drop_temps(l, mark, lw_loc_of(l, c));
+	if (l->temps_live.len > mark) /* the place is asked only when it is used */
+		lw_drop_temps(l, mark, lw_loc_of(l, c));
 	return r;
 }
 
@@ -96,7 +97,6 @@ static void decl_stmt(L *l, CXCursor c)
 	for (size_t i = 0; i < k.len; i++)
 		if (lw_kind(k.data[i]) == CXCursor_VarDecl)
 			var_decl(l, k.data[i]);
-	free(k.data);
 }
 
 /* Lowers a block; for a statement expression, returns the variable holding its value. */
@@ -143,7 +143,6 @@ static int compound(L *l, CXCursor c, int (*last)(L *, CXCursor, int, vt_loc), i
 			stmt(l, s);
 	}
 	lw_pop_scope(l, lw_loc_end(l, c));
-	free(k.data);
 	return r;
 }
 
@@ -177,7 +176,6 @@ static void if_stmt(L *l, CXCursor c)
 		lw_jump_to(l, j);
 	}
 	l->cur = j;
-	free(k.data);
 }
 
 static target *push_target(L *l, int brk, int cont)
@@ -229,7 +227,6 @@ static void loop_stmt(L *l, CXCursor c, bool test_first)
 		lw_stmt_cond(l, cond, body, out);
 	}
 	l->cur = out;
-	free(k.data);
 }
 
 /*
@@ -297,7 +294,6 @@ static void for_parts(L *l, CXCursor c, CXCursor part[3], CXCursor *body)
 		if (present[i] && next < n)
 			part[i] = k.data[next++];
 	}
-	free(k.data);
 }
 
 /* rules.md: `for (T i = C1; i OP C2; ...)` with C1 OP C2 true runs its body at least once. */
@@ -317,7 +313,6 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 			var = k.data[0];
 			value = clang_Cursor_getVarDeclInitializer(var);
 		}
-		free(k.data);
 	} else if (lw_kind(lw_strip(init)) == CXCursor_BinaryOperator &&
 		   clang_getCursorBinaryOperatorKind(lw_strip(init)) == CXBinaryOperator_Assign) {
 		cursors k = lw_kids(lw_strip(init));
@@ -325,7 +320,6 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 		if (lw_kind(lw_strip(k.data[0])) == CXCursor_DeclRefExpr)
 			var = clang_getCursorReferenced(lw_strip(k.data[0]));
 		value = k.data[1];
-		free(k.data);
 	}
 	if (clang_Cursor_isNull(var) || clang_Cursor_isNull(value) || !lw_constant(value, &c1))
 		return false;
@@ -427,7 +421,6 @@ static void switch_stmt(L *l, CXCursor c)
 	switch_default(l, t, out);
 	pop_target(l);
 	l->cur = out;
-	free(k.data);
 }
 
 static target *innermost(L *l, bool want_switch)
@@ -471,7 +464,6 @@ static void case_stmt(L *l, CXCursor c, bool is_default)
 	}
 	l->cur = b;
 	stmt(l, k.data[k.len - 1]);
-	free(k.data);
 }
 
 /*
@@ -517,7 +509,6 @@ static void return_value(L *l, CXCursor e, vt_loc at)
 		lw_jump_to(l, j);
 	}
 	l->cur = j;
-	free(k.data);
 }
 
 /*
@@ -542,7 +533,6 @@ static void return_stmt(L *l, CXCursor c)
 	lw_drop_temps(l, mark, at);
 	lw_leave_scopes(l, lw_cur(l), l->scope, -1, at);
 	lw_jump_to(l, l->fn->exit);
-	free(k.data);
 }
 
 static label *find_label(L *l, CXCursor s)
@@ -571,7 +561,6 @@ static void label_stmt(L *l, CXCursor c)
 	l->cur = b;
 	if (k.len)
 		stmt(l, k.data[k.len - 1]);
-	free(k.data);
 }
 
 /*
@@ -591,7 +580,6 @@ static void goto_stmt(L *l, CXCursor c, bool computed)
 	j.block = lw_cur(l);
 	vec_push(&l->gotos, j);
 	l->cur = DEAD;
-	free(k.data);
 }
 
 /* A goto leaves every scope that does not enclose its label. */
@@ -650,7 +638,6 @@ static void stmt(L *l, CXCursor c)
 		for (size_t i = 0; i < k.len; i++)
 			if (clang_isStatement(lw_kind(k.data[i])) || clang_isExpression(lw_kind(k.data[i])))
 				stmt(l, k.data[i]);
-		free(k.data);
 		break;
 	}
 	default:
