@@ -21,7 +21,7 @@
  * parentheses, each operator looks at its operands), and each
  * clang_visitChildren() builds a visitor of its own.  So vt_lower() walks the
  * function once, recording every cursor in preorder with its children, and
- * lw_kids() answers from that record; a cursor it does not hold (none in a
+ * lw_children() answers from that record; a cursor it does not hold (none in a
  * body, normally) is asked of libclang.  Whatever children a cursor has,
  * the recursive walk visits them as clang_visitChildren() on that cursor
  * would: libclang recurses by the same routine.
@@ -170,7 +170,7 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData
 }
 
 /* c's children, borrowed: they live as long as the function's lowering. */
-cursors lw_kids(CXCursor c)
+cursors lw_children(CXCursor c)
 {
 	int i = tree_find(tree, c);
 	cursors v = { 0 };
@@ -180,6 +180,18 @@ cursors lw_kids(CXCursor c)
 	clang_visitChildren(c, collect, &v);
 	if (tree && v.data)
 		vec_push(&tree->spill, v.data);
+	return v;
+}
+
+/* c's children in a vector of the caller's own, to free. */
+cursors lw_kids(CXCursor c)
+{
+	cursors b = lw_children(c), v = { 0 };
+
+	v.data = xmalloc((b.len + 1) * sizeof *v.data);
+	if (b.len)
+		memcpy(v.data, b.data, b.len * sizeof *v.data);
+	v.len = v.cap = b.len;
 	return v;
 }
 
@@ -285,7 +297,7 @@ CXCursor lw_strip(CXCursor c)
 
 		if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr)
 			return c;
-		v = lw_kids(c);
+		v = lw_children(c);
 		if (v.len != 1 || !clang_isExpression(lw_kind(v.data[0]))) {
 			return c;
 		}
@@ -542,7 +554,7 @@ static CXCursor cleanup_fn(L *l, CXCursor decl)
 /* Remembers the cleanup function of vtask local v (declared by decl), if it has one. */
 void lw_note_cleanup(L *l, CXCursor decl, int v)
 {
-	cursors k = lw_kids(decl);
+	cursors k = lw_children(decl);
 	bool attr = false;
 
 	for (size_t i = 0; i < k.len; i++)
@@ -752,7 +764,7 @@ CXCursor lw_cast_operand(CXCursor c)
 
 	if (lw_kind(c) != CXCursor_CStyleCastExpr)
 		return r;
-	v = lw_kids(c);
+	v = lw_children(c);
 	if (v.len)
 		r = lw_strip(v.data[v.len - 1]);
 	return r;
@@ -879,7 +891,7 @@ CXCursor lw_peel_truth(CXCursor c, bool *neg)
 		}
 		if (lw_kind(c) == CXCursor_UnaryOperator &&
 		    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
-			k = lw_kids(c);
+			k = lw_children(c);
 			*neg = !*neg;
 			c = k.data[0];
 			continue;
@@ -888,7 +900,7 @@ CXCursor lw_peel_truth(CXCursor c, bool *neg)
 		    (clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_EQ &&
 		     clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_NE))
 			return c;
-		k = lw_kids(c);
+		k = lw_children(c);
 		side = k.len != 2 ? -1 : lw_constant(k.data[1], &K) ? 0 :
 			lw_constant(k.data[0], &K) ? 1 : -1;
 		if (side < 0 || (K != 0 && !(K == 1 && lw_is_truth_value(k.data[side])))) {
@@ -910,13 +922,13 @@ int lw_addr_target(L *l, CXCursor c)
 
 	c = lw_strip(c);
 	while (lw_kind(c) == CXCursor_CStyleCastExpr) {
-		cursors v = lw_kids(c);
+		cursors v = lw_children(c);
 
 		c = lw_strip(v.data[v.len - 1]);
 	}
 	if (lw_kind(c) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
-		cursors v = lw_kids(c);
+		cursors v = lw_children(c);
 		int x = v.len ? lw_vtask_var_of(l, v.data[0]) : -1;
 
 		return x;
@@ -936,7 +948,7 @@ static bool addr_conditional(L *l, CXCursor c, cursors *k)
 	c = lw_strip(c);
 	if (lw_kind(c) != CXCursor_ConditionalOperator)
 		return false;
-	*k = lw_kids(c);
+	*k = lw_children(c);
 	if (k->len == 3 && lw_addr_value_like(l, k->data[1]) && lw_addr_value_like(l, k->data[2]))
 		return true;
 	return false;
@@ -1008,7 +1020,7 @@ bool lw_member_name(CXCursor c, char *buf, size_t n)
 	}
 	if (lw_kind(c) != CXCursor_MemberRefExpr)
 		return false;
-	k = lw_kids(c);
+	k = lw_children(c);
 	ok = k.len == 1 && lw_member_name(k.data[0], buf, n);
 	if (ok) {
 		size_t len = strlen(buf);
@@ -1041,7 +1053,7 @@ int lw_source_of(L *l, CXCursor a)
 	a = lw_strip(a);
 	if (lw_kind(a) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(a) == CXUnaryOperator_AddrOf) {
-		k = lw_kids(a);
+		k = lw_children(a);
 		if (k.len && lw_kind(lw_strip(k.data[0])) == CXCursor_MemberRefExpr) {
 			/* only a member that is a source: `&p->count` names no source */
 			if (vt_is_source_type(clang_getCursorType(k.data[0])))
@@ -1065,7 +1077,7 @@ static enum CXChildVisitResult addr_visit(CXCursor c, CXCursor parent, CXClientD
 
 	if (lw_kind(c) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
-		cursors k = lw_kids(c);
+		cursors k = lw_children(c);
 		CXCursor s = k.len ? lw_strip(k.data[0]) : clang_getNullCursor();
 
 		if (!clang_Cursor_isNull(s) && lw_kind(s) == CXCursor_DeclRefExpr)
@@ -1314,7 +1326,7 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	CXCursor body;
 
 	tree = tree_new(fn);
-	k = lw_kids(fn);
+	k = lw_children(fn);
 	body = k.len ? k.data[k.len - 1] : clang_getNullCursor();
 
 	l.fn = cfg_new(name, lw_loc_of(&l, fn));

@@ -75,7 +75,8 @@ typedef VEC(CXCursor) cursors;
 
 /* ---- lower.c: cursors, places, variables, scopes, constants, addresses ---- */
 
-cursors lw_kids(CXCursor c);
+cursors lw_children(CXCursor c); /* borrowed: they live while the function is lowered */
+cursors lw_kids(CXCursor c);     /* the same, in a vector to free */
 void lw_walk(CXCursor c, CXCursorVisitor visit, CXClientData d);
 enum CXCursorKind lw_kind(CXCursor c);
 bool lw_same_label(CXCursor a, CXCursor b);

@@ -46,7 +46,7 @@ static bool visible_call(L *l, CXCursor c)
 /* `f(&v) OP K`: a test of f's result, held in a local of its own. */
 static bool call_comparison(L *l, CXCursor c, int t, int f)
 {
-	cursors v = lw_kids(c);
+	cursors v = lw_children(c);
 	enum vt_cmp op;
 	int64_t K;
 	int side = -1, var;
@@ -89,7 +89,7 @@ bool lw_comparison(L *l, CXCursor c, int *var, enum vt_cmp *op, int64_t *k)
 
 	if (lw_kind(c) != CXCursor_BinaryOperator || !cmp_of(clang_getCursorBinaryOperatorKind(c), op))
 		return false;
-	v = lw_kids(c);
+	v = lw_children(c);
 	if (v.len == 2) {
 		if ((*var = lw_test_var(l, v.data[0])) >= 0 && lw_constant(v.data[1], k)) {
 			ok = true;
@@ -166,7 +166,7 @@ static bool task_null_cmp(L *l, enum CXBinaryOperatorKind b, cursors k, int t, i
 static void cond_binary(L *l, CXCursor c, int t, int f)
 {
 	enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int m, var;
 	enum vt_cmp op;
 	int64_t K;
@@ -238,13 +238,13 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 	}
 	if (lw_kind(c) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot) {
-		cursors v = lw_kids(c);
+		cursors v = lw_children(c);
 
 		lw_cond(l, v.data[0], f, t);
 	} else if (lw_kind(c) == CXCursor_BinaryOperator) {
 		cond_binary(l, c, t, f);
 	} else if (lw_kind(c) == CXCursor_ConditionalOperator) {
-		cursors v = lw_kids(c);
+		cursors v = lw_children(c);
 		int a = lw_block(l), b = lw_block(l);
 
 		lw_cond(l, v.data[0], a, b);

@@ -82,7 +82,7 @@ static int wrapper_arg(L *l, CXCursor c, enum vt_rt what, int nargs)
 
 static void exprs(L *l, CXCursor c)
 {
-	cursors v = lw_kids(c);
+	cursors v = lw_children(c);
 
 	for (size_t i = 0; i < v.len; i++)
 		if (clang_isExpression(lw_kind(v.data[i])) || clang_isStatement(lw_kind(v.data[i])))
@@ -299,7 +299,7 @@ static int call(L *l, CXCursor c)
 	if (what != RT_NONE && which < 0 && what != RT_DONE_MAKER)
 		which = wrapper_arg(l, c, what, nargs);
 	if (!direct) {
-		cursors v = lw_kids(c);
+		cursors v = lw_children(c);
 
 		if (v.len)
 			lw_expr(l, v.data[0]);
@@ -355,7 +355,7 @@ static const char *container(L *l, CXCursor lhs, int *var, bool *out)
 		return "an array element";
 	case CXCursor_UnaryOperator:
 		if (clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref) {
-			cursors v = lw_kids(s);
+			cursors v = lw_children(s);
 			var_ent *p = v.len ? lw_ref(l, v.data[0]) : NULL;
 
 			if (p && p->var >= 0 && l->fn->vars.data[p->var].kind == VAR_OUT) {
@@ -383,7 +383,7 @@ static void store(L *l, int v, const char *where, vt_loc at, bool task)
 /* The side effects inside a container's lvalue: `a[i++] = v`, `f()->vt = v`. */
 static void lvalue_parts(L *l, CXCursor lhs)
 {
-	cursors k = lw_kids(lw_strip(lhs));
+	cursors k = lw_children(lw_strip(lhs));
 
 	for (size_t i = 0; i < k.len; i++)
 		if (clang_isExpression(lw_kind(k.data[i])) && !lw_cursor_is_vtask(k.data[i]))
@@ -454,7 +454,7 @@ static void wrote(L *l, CXCursor lhs, CXCursor rhs, vt_loc at)
 
 static int assign(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	CXCursor lhs = k.data[0], rhs = k.data[k.len - 1];
 	var_ent *e = lw_ref(l, lhs);
 
@@ -519,7 +519,7 @@ static int logical_value(L *l, CXCursor c)
  */
 static int conditional_value(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int t = lw_block(l), f = lw_block(l), j = lw_block(l), r = -1, saved = l->cond_mark;
 	bool vt = lw_cursor_is_vtask(c);
 
@@ -584,7 +584,7 @@ static int gnu_conditional(L *l, CXCursor c, cursors *k)
 /* Elements of a brace initializer of a struct, union or array: each vtask among them is stored. */
 void lw_init_list(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 
 	for (size_t i = 0; i < k.len; i++) {
 		CXCursor e = k.data[i];
@@ -601,7 +601,7 @@ void lw_init_list(L *l, CXCursor c)
 			continue; /* a vtask member's own braces: { 0 } stores nothing */
 		}
 		if (lw_cursor_is_vtask(e)) {
-			cursors ek = lw_kids(e);
+			cursors ek = lw_children(e);
 			bool implicit = lw_kind(e) == CXCursor_UnexposedExpr && ek.len == 0;
 
 			if (!implicit)
@@ -619,7 +619,7 @@ void lw_init_list(L *l, CXCursor c)
 static int unary(L *l, CXCursor c)
 {
 	enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(c);
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	CXCursor sub = k.len ? k.data[0] : clang_getNullCursor();
 	int r = -1, x;
 
@@ -667,7 +667,7 @@ static int binary(L *l, CXCursor c)
 		return assign(l, c);
 	if (b == CXBinaryOperator_LAnd || b == CXBinaryOperator_LOr)
 		return logical_value(l, c);
-	k = lw_kids(c);
+	k = lw_children(c);
 	lw_expr(l, k.data[0]);
 	r = lw_expr(l, k.data[k.len - 1]);
 	if (b >= CXBinaryOperator_MulAssign && b <= CXBinaryOperator_OrAssign) {
@@ -679,7 +679,7 @@ static int binary(L *l, CXCursor c)
 
 static int unexposed(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int r = -1;
 
 	if (is_gnu_conditional(c, &k))
@@ -695,7 +695,7 @@ static int unexposed(L *l, CXCursor c)
 
 static int cast(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int r = k.len ? lw_expr(l, k.data[k.len - 1]) : -1;
 
 	return lw_cursor_is_vtask(c) ? r : -1;
@@ -704,7 +704,7 @@ static int cast(L *l, CXCursor c)
 /* GNU `({ ...; v; })`: its value is a copy of the last expression's. */
 static int stmt_expr(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int r = k.len ? lw_compound(l, k.data[0], true) : -1;
 
 	return r;
@@ -713,7 +713,7 @@ static int stmt_expr(L *l, CXCursor c)
 /* &&label: a computed goto may reach the label; its LabelRef child names it. */
 static void addr_label(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	CXCursor lab = k.len ? clang_getCursorReferenced(k.data[0]) : clang_getNullCursor();
 	label pending = { .stmt = lab, .block = -1, .scope = -1, .addr_taken = true };
 
@@ -908,7 +908,7 @@ static int selected_association(CXCursor c, cursors *k)
  */
 static int generic(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int pick = selected_association(c, &k), r = -1;
 
 	if (pick > 0) {
@@ -1029,7 +1029,7 @@ int lw_inspection_into(L *l, CXCursor rhs, int dst)
 /* `x = c ? A : B`: A assigned on c's true side, B on its false side. */
 static void assign_conditional(L *l, int var, CXCursor c, vt_loc at)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int t = lw_block(l), f = lw_block(l), j = lw_block(l), saved = l->cond_mark;
 
 	l->cond_mark = -1;
@@ -1041,7 +1041,6 @@ static void assign_conditional(L *l, int var, CXCursor c, vt_loc at)
 		lw_jump_to(l, j);
 	}
 	l->cur = j;
-	free(k.data);
 }
 
 /* `x = c ? A : B` or `x = ({ ...; E; })`: the value is known per path; false for others. */
@@ -1056,10 +1055,9 @@ static bool assign_per_path(L *l, int var, CXCursor rhs, vt_loc at)
 	}
 	if (lw_kind(v) != CXCursor_StmtExpr)
 		return false;
-	k = lw_kids(v);
+	k = lw_children(v);
 	if (k.len)
 		lw_compound_assign(l, k.data[0], var, at);
-	free(k.data);
 	return k.len > 0;
 }
 

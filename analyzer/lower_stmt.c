@@ -92,7 +92,7 @@ static void var_decl(L *l, CXCursor d)
 
 static void decl_stmt(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 
 	for (size_t i = 0; i < k.len; i++)
 		if (lw_kind(k.data[i]) == CXCursor_VarDecl)
@@ -130,7 +130,7 @@ static int last_assigned(L *l, CXCursor s, int var, vt_loc at)
 static int compound(L *l, CXCursor c, int (*last)(L *, CXCursor, int, vt_loc), int var,
 		    vt_loc at)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int r = -1;
 
 	lw_push_scope(l);
@@ -163,7 +163,7 @@ void lw_compound_assign(L *l, CXCursor c, int var, vt_loc at)
  */
 static void if_stmt(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int t = lw_block(l), j = lw_block(l), f = k.len > 2 ? lw_block(l) : j;
 
 	lw_stmt_cond(l, k.data[0], t, f);
@@ -207,7 +207,7 @@ static void pop_target(L *l)
  */
 static void loop_stmt(L *l, CXCursor c, bool test_first)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	CXCursor cond = k.data[test_first ? 0 : 1], body_stmt = k.data[test_first ? 1 : 0];
 	int first = lw_block(l), second = lw_block(l), out = lw_block(l);
 	int test = test_first ? first : second, body = test_first ? second : first;
@@ -280,7 +280,7 @@ static bool for_present(CXTranslationUnit tu, CXCursor c, bool present[3])
 /* for's children skip the missing parts: place each in its slot. */
 static void for_parts(L *l, CXCursor c, CXCursor part[3], CXCursor *body)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	bool present[3] = { true, true, true };
 	size_t n = k.len - 1, next = 0;
 
@@ -307,7 +307,7 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 	if (clang_Cursor_isNull(init) || clang_Cursor_isNull(test))
 		return false;
 	if (lw_kind(init) == CXCursor_DeclStmt) {
-		cursors k = lw_kids(init);
+		cursors k = lw_children(init);
 
 		if (k.len == 1 && lw_kind(k.data[0]) == CXCursor_VarDecl) {
 			var = k.data[0];
@@ -315,7 +315,7 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 		}
 	} else if (lw_kind(lw_strip(init)) == CXCursor_BinaryOperator &&
 		   clang_getCursorBinaryOperatorKind(lw_strip(init)) == CXBinaryOperator_Assign) {
-		cursors k = lw_kids(lw_strip(init));
+		cursors k = lw_children(lw_strip(init));
 
 		if (lw_kind(lw_strip(k.data[0])) == CXCursor_DeclRefExpr)
 			var = clang_getCursorReferenced(lw_strip(k.data[0]));
@@ -406,7 +406,7 @@ static int switch_value(L *l, CXCursor e)
 
 static void switch_stmt(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int out = lw_block(l);
 	int var = switch_value(l, k.data[0]);
 	target *t;
@@ -438,7 +438,7 @@ static target *innermost(L *l, bool want_switch)
  */
 static void case_stmt(L *l, CXCursor c, bool is_default)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	target *t = innermost(l, true);
 	int b = lw_block(l);
 	int64_t lo, hi;
@@ -498,7 +498,7 @@ static void return_value(L *l, CXCursor e, vt_loc at)
 		lw_assign_int(l, l->fn->ret, e, at);
 		return;
 	}
-	k = lw_kids(s);
+	k = lw_children(s);
 	t = lw_block(l);
 	f = lw_block(l);
 	j = lw_block(l);
@@ -518,7 +518,7 @@ static void return_value(L *l, CXCursor e, vt_loc at)
  */
 static void return_stmt(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	size_t mark = l->temps_live.len;
 	vt_loc at = lw_loc_of(l, c);
 
@@ -549,7 +549,7 @@ static label *find_label(L *l, CXCursor s)
  */
 static void label_stmt(L *l, CXCursor c)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	int b = lw_block(l);
 	label lab = { .stmt = c, .block = b, .scope = l->scope };
 
@@ -569,7 +569,7 @@ static void label_stmt(L *l, CXCursor c)
  */
 static void goto_stmt(L *l, CXCursor c, bool computed)
 {
-	cursors k = lw_kids(c);
+	cursors k = lw_children(c);
 	jump j = { .block = lw_cur(l), .scope = l->scope, .loc = lw_loc_of(l, c),
 		   .target = clang_getNullCursor() };
 
@@ -633,7 +633,7 @@ static void stmt(L *l, CXCursor c)
 	case CXCursor_IndirectGotoStmt: goto_stmt(l, c, true); break;
 	case CXCursor_NullStmt: case CXCursor_GCCAsmStmt: case CXCursor_MSAsmStmt: break;
 	case CXCursor_UnexposedStmt: { /* attributed statements: [[fallthrough]], ... */
-		cursors k = lw_kids(c);
+		cursors k = lw_children(c);
 
 		for (size_t i = 0; i < k.len; i++)
 			if (clang_isStatement(lw_kind(k.data[i])) || clang_isExpression(lw_kind(k.data[i])))
