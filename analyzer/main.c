@@ -380,8 +380,7 @@ static void rounds(job *j, vt_store *start, bool given)
 			.unsettled = j->unsettled, .analyse = analyse_round, .ctx = j };
 
 	j->store = vt_rounds_run(&r, start, given);
-	if (!given)
-		note_unsettled(j);
+	note_unsettled(j);
 	if (j->o->run.dump_cfg)
 		dump_pass(j);
 }

@@ -181,9 +181,9 @@ static void iterate(run *u, const vt_store *start, bool given, const bool *only)
 		for (size_t q = 0; q < u->nqueue; q++)
 			u->analyses[u->queue[q]]++;
 		r->analyse(r->ctx, u->queue, u->nqueue, u->store);
-		if (given)
-			return;
 		next = rebuild(r);
+		if (given) /* the files analysed are newer than what was given */
+			vt_store_overlay(next, start);
 		if (u->store != start)
 			vt_store_free((vt_store *)u->store);
 		u->store = next;
@@ -247,7 +247,9 @@ static bool *dependents(const vt_rounds *r)
 }
 
 /*
- * A store given with --summaries is the whole project's: one round.  A
+ * A store given with --summaries is the whole project's: the files
+ * analysed override their own summaries in it (they may have changed since
+ * it was written), which takes one more round only when they did.  A
  * previous run's store (the cache's) saves rounds, but when an edit changed
  * a recursion across files, the files it reached are analysed again as a
  * cold run would, from a store without their exports, so that the report

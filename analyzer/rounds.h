@@ -29,7 +29,7 @@ typedef struct vt_rounds {
 /*
  * Rounds from start (taken) until no file's lookups change: the store they
  * end with (the caller's to free).  given: start is the whole project's
- * (--summaries FILE), one round.
+ * (--summaries FILE): only what the files analysed export replaces it.
  */
 vt_store *vt_rounds_run(vt_rounds *r, vt_store *start, bool given);
 
