@@ -32,6 +32,8 @@ typedef struct source {
 typedef struct sarif {
 	char *root; /* absolute source root, no trailing slash */
 	VEC(source *) sources;
+	source **slots;     /* sources by file name: open addressing, at most half full */
+	size_t nslots;      /* a power of two, or 0 */
 } sarif;
 
 /* ---- strings ---------------------------------------------------------------------- */
@@ -132,19 +134,45 @@ static void read_text(source *s)
 	vec_push(&s->lines, len + 1); /* so that line n ends before lines[n] */
 }
 
-static source *find_source(sarif *sr, const char *file)
+static size_t name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot where file is, or the empty one where it would go. */
+static source **slot_of(const sarif *sr, const char *file)
+{
+	size_t i = name_hash(file) & (sr->nslots - 1);
+
+	while (sr->slots[i] && strcmp(sr->slots[i]->file, file))
+		i = (i + 1) & (sr->nslots - 1);
+	return &sr->slots[i];
+}
+
+/* Room for one more source, the table kept at most half full. */
+static void grow_slots(sarif *sr)
+{
+	if (2 * (sr->sources.len + 1) <= sr->nslots)
+		return;
+	free(sr->slots);
+	sr->nslots = sr->nslots ? 2 * sr->nslots : 64;
+	sr->slots = xcalloc(sr->nslots, sizeof *sr->slots);
+	for (size_t i = 0; i < sr->sources.len; i++)
+		*slot_of(sr, sr->sources.data[i]->file) = sr->sources.data[i];
+}
+
+static source *new_source(const sarif *sr, const char *file)
 {
 	size_t rootlen = strlen(sr->root);
-	source *s;
-	char *abs;
+	source *s = xcalloc(1, sizeof *s);
+	char *abs = absolute(file);
 	buf uri = { 0 };
 
-	for (size_t i = sr->sources.len; i-- > 0;)
-		if (!strcmp(sr->sources.data[i]->file, file))
-			return sr->sources.data[i];
-	s = xcalloc(1, sizeof *s);
 	s->file = file;
-	abs = absolute(file);
 	if (!strncmp(abs, sr->root, rootlen) && abs[rootlen] == '/' && rootlen > 0) {
 		s->relative = true;
 		put_uri_path(&uri, abs + rootlen + 1);
@@ -155,8 +183,21 @@ static source *find_source(sarif *sr, const char *file)
 	s->uri = uri.data;
 	free(abs);
 	read_text(s);
-	vec_push(&sr->sources, s);
 	return s;
+}
+
+/* The file's source, read the first time a result names it (a report names thousands). */
+static source *find_source(sarif *sr, const char *file)
+{
+	source **slot;
+
+	grow_slots(sr);
+	slot = slot_of(sr, file);
+	if (!*slot) {
+		*slot = new_source(sr, file);
+		vec_push(&sr->sources, *slot);
+	}
+	return *slot;
 }
 
 static void free_sources(sarif *sr)
@@ -171,6 +212,7 @@ static void free_sources(sarif *sr)
 		free(s);
 	}
 	free(sr->sources.data);
+	free(sr->slots);
 }
 
 /* Line n's text (without its end), or NULL. */

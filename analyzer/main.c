@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "inputs.h"
 #include "lsp/lsp.h"
+#include "rounds.h"
 
 /* Configurations read so far: each file's nearest .vtlint.json is read once. */
 typedef struct configs {
@@ -40,13 +41,14 @@ typedef struct job {
 	pthread_mutex_t lock;
 	size_t done;
 	vt_cache *cache;       /* results of unchanged files, or NULL */
-	/* summaries across files: rounds (summaries.c) */
+	/* summaries across files: rounds (rounds.c) */
 	size_t nreport;        /* cmds[0..nreport) are reported; the others give summaries */
-	size_t *queue, nqueue; /* this round's commands */
+	int jobs;              /* worker threads */
+	const size_t *queue;   /* this round's commands */
+	size_t nqueue;
 	const vt_store *store; /* other files' summaries: only read during a round */
 	vt_unit_sums *sums;    /* one per command: its exports and lookups */
 	bool *parsed;          /* analysed, not answered by the cache, in some round */
-	int *analyses;         /* how many times each was analysed (MAX_ANALYSES) */
 	bool *unsettled;       /* its lookups still changing when it reached the cap */
 	bool dumping;          /* --dump-cfg: the last pass, against the settled store */
 } job;
@@ -334,144 +336,6 @@ static void run_round(job *j, int jobs)
 	free(threads);
 }
 
-typedef struct provider {
-	const char *usr;
-	size_t file;
-} provider;
-
-static int provider_cmp(const void *a, const void *b)
-{
-	return strcmp(((const provider *)a)->usr, ((const provider *)b)->usr);
-}
-
-/* Whether file `from` calls, through other files' functions, back into itself. */
-static bool reaches_itself(const job *j, const provider *idx, size_t n, size_t from)
-{
-	bool *seen = xcalloc(j->cmds->len + 1, sizeof *seen), found = false;
-	VEC(size_t) stack = { 0 };
-
-	vec_push(&stack, from);
-	while (stack.len && !found) {
-		const vt_unit_sums *u = &j->sums[stack.data[--stack.len]];
-
-		for (size_t k = 0; k < u->lookups.len && !found; k++) {
-			provider key = { u->lookups.data[k].usr, 0 };
-			const provider *p = n ? bsearch(&key, idx, n, sizeof *idx, provider_cmp) : NULL;
-
-			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
-				p--;
-			for (; p && p < idx + n && !strcmp(p->usr, key.usr) && !found; p++) {
-				found = p->file == from;
-				if (!seen[p->file]) {
-					seen[p->file] = true;
-					vec_push(&stack, p->file);
-				}
-			}
-		}
-	}
-	free(seen);
-	free(stack.data);
-	return found;
-}
-
-/*
- * Which files export (exports) or looked up (!exports) which functions,
- * sorted by name: reaches_itself and dependents search it.
- */
-static provider *usr_index(const job *j, bool exports, size_t *n)
-{
-	VEC(provider) idx = { 0 };
-
-	for (size_t i = 0; i < j->cmds->len; i++) {
-		const vt_unit_sums *u = &j->sums[i];
-		size_t len = exports ? u->exports.len : u->lookups.len;
-
-		for (size_t k = 0; k < len; k++) {
-			provider p = { exports ? u->exports.data[k].usr : u->lookups.data[k].usr, i };
-
-			vec_push(&idx, p);
-		}
-	}
-	if (idx.len)
-		qsort(idx.data, idx.len, sizeof *idx.data, provider_cmp);
-	*n = idx.len;
-	return idx.data;
-}
-
-/* Every command's exports but skip's, the guessed ones (see rebuild) as "only inspects". */
-static vt_store *store_of(const job *j, const bool *guessed, const bool *skip)
-{
-	vt_store *s = vt_store_new();
-
-	for (size_t i = 0; i < j->cmds->len; i++)
-		for (size_t k = 0; k < j->sums[i].exports.len && !(skip && skip[i]); k++) {
-			const vt_export *x = &j->sums[i].exports.data[k];
-			vt_summary g;
-
-			if (!guessed || !guessed[i]) {
-				vt_store_add(s, x->usr, &x->sum);
-				continue;
-			}
-			g = vt_summary_inspects(&x->sum);
-			vt_store_add(s, x->usr, &g);
-			vt_summary_free(&g);
-		}
-	vt_store_seal(s);
-	return s;
-}
-
-/*
- * The store after a round.  A unit that found nothing where another file
- * defines the function took it for unseen code.  When that function calls
- * back into the unit (recursion across files), the unit's exports are
- * guesses: the recursion starts, as within a file, from "only inspects",
- * and the next round corrects what was wrong.  Elsewhere the next round
- * alone does: the unit is analysed again with what it missed.
- */
-static vt_store *rebuild(const job *j)
-{
-	vt_store *s = store_of(j, NULL, NULL), *g;
-	bool *guessed = xcalloc(j->cmds->len + 1, sizeof *guessed);
-	size_t n;
-	provider *idx = usr_index(j, true, &n);
-	bool any = false;
-
-	for (size_t i = 0; i < j->cmds->len; i++)
-		any |= guessed[i] = vt_lookups_missed(&j->sums[i], s) &&
-				    reaches_itself(j, idx, n, i);
-	free(idx);
-	if (!any) {
-		free(guessed);
-		return s;
-	}
-	g = store_of(j, guessed, NULL);
-	vt_store_free(s);
-	free(guessed);
-	return g;
-}
-
-/*
- * A file is analysed again at most this many times: the summaries of a
- * recursion across files that did not settle by then are left as they are
- * (a chain of wrappers across files settles one file per round, so rounds
- * are not what is capped).
- */
-enum { MAX_ANALYSES = 16 };
-
-/* The commands a changed store answers differently: the next round's. */
-static void requeue(job *j)
-{
-	j->nqueue = 0;
-	for (size_t i = 0; i < j->cmds->len; i++) {
-		if (vt_lookups_hold(&j->sums[i], j->store))
-			continue;
-		if (j->analyses[i] < MAX_ANALYSES)
-			j->queue[j->nqueue++] = i;
-		else
-			j->unsettled[i] = true;
-	}
-}
-
 /* Files whose summaries of other files had not settled when they were last analysed. */
 static void note_unsettled(job *j)
 {
@@ -479,59 +343,18 @@ static void note_unsettled(job *j)
 		if (j->unsettled[i])
 			vt_add_limit(&j->results[i], (vt_loc){ j->cmds->data[i].file, 0, 0 },
 				     "summaries of functions in other files did not settle after "
-				     "%d analyses: findings rest on the last one", MAX_ANALYSES);
+				     "%d analyses: findings rest on the last one", VT_MAX_ANALYSES);
 }
 
-/*
- * Rounds from start (kept: the caller frees it) until no file's lookups
- * change; the first round analyses the files only says (NULL: all).
- */
-static void iterate(job *j, const vt_store *start, bool given, int jobs, const bool *only)
+/* A round (rounds.c): the queued commands on -j workers, against store. */
+static void analyse_round(void *ctx, const size_t *queue, size_t n, const vt_store *store)
 {
-	j->store = start;
-	j->nqueue = 0;
-	for (size_t i = 0; i < j->cmds->len; i++) {
-		if (only && !only[i])
-			continue;
-		j->queue[j->nqueue++] = i;
-		j->analyses[i] = 0;
-		j->unsettled[i] = false;
-	}
-	while (j->nqueue) {
-		vt_store *next;
+	job *j = ctx;
 
-		for (size_t q = 0; q < j->nqueue; q++)
-			j->analyses[j->queue[q]]++;
-		run_round(j, jobs);
-		if (given)
-			return;
-		next = rebuild(j);
-		if (j->store != start)
-			vt_store_free((vt_store *)j->store);
-		j->store = next;
-		requeue(j);
-	}
-	note_unsettled(j);
-}
-
-/*
- * Whether a file the cache could not answer is part of a recursion across
- * files.  There the rounds reach the fixed point nearest to where they
- * start, which from a previous run's store may not be the one a cold run
- * finds from "only inspects" (an edit that makes the recursion only
- * inspect again leaves its summaries as they were).
- */
-static bool changed_recursion(const job *j)
-{
-	size_t n;
-	provider *idx = usr_index(j, true, &n);
-	bool cycle = false;
-
-	for (size_t i = 0; i < j->cmds->len && !cycle; i++) {
-		cycle = j->parsed[i] && reaches_itself(j, idx, n, i);
-	}
-	free(idx);
-	return cycle;
+	j->queue = queue;
+	j->nqueue = n;
+	j->store = store;
+	run_round(j, j->jobs);
 }
 
 /*
@@ -539,85 +362,27 @@ static bool changed_recursion(const job *j)
  * printed once, by one more analysis of the reported files once the rounds
  * settled (not by every round, nor for the files read for summaries only).
  */
-static void dump_pass(job *j, int jobs)
+static void dump_pass(job *j)
 {
-	if (!j->o->run.dump_cfg)
-		return;
-	j->dumping = true;
-	j->nqueue = j->nreport;
+	size_t *all = xcalloc(j->nreport + 1, sizeof *all);
+
 	for (size_t i = 0; i < j->nreport; i++)
-		j->queue[i] = i;
-	run_round(j, jobs);
+		all[i] = i;
+	j->dumping = true;
+	analyse_round(j, all, j->nreport, j->store);
+	free(all);
 }
 
-/*
- * The files the cache could not answer and every file that calls into
- * them, through any chain of other files' functions.  No other file looks
- * up what these export.
- */
-static bool *dependents(const job *j)
+/* Rounds until the summaries settle (rounds.c), then --dump-cfg's pass. */
+static void rounds(job *j, vt_store *start, bool given)
 {
-	bool *d = xcalloc(j->cmds->len + 1, sizeof *d);
-	VEC(size_t) stack = { 0 };
-	size_t n;
-	provider *idx = usr_index(j, false, &n);
+	vt_rounds r = { .nfiles = j->cmds->len, .sums = j->sums, .parsed = j->parsed,
+			.unsettled = j->unsettled, .analyse = analyse_round, .ctx = j };
 
-	for (size_t i = 0; i < j->cmds->len; i++)
-		if (j->parsed[i]) {
-			d[i] = true;
-			vec_push(&stack, i);
-		}
-	while (stack.len) {
-		const vt_unit_sums *u = &j->sums[stack.data[--stack.len]];
-
-		for (size_t k = 0; k < u->exports.len; k++) {
-			provider key = { u->exports.data[k].usr, 0 };
-			const provider *p = n ? bsearch(&key, idx, n, sizeof *idx, provider_cmp) : NULL;
-
-			while (p && p > idx && !strcmp(p[-1].usr, key.usr))
-				p--;
-			for (; p && p < idx + n && !strcmp(p->usr, key.usr); p++)
-				if (!d[p->file]) {
-					d[p->file] = true;
-					vec_push(&stack, p->file);
-				}
-		}
-	}
-	free(idx);
-	free(stack.data);
-	return d;
-}
-
-/*
- * Rounds until no file's lookups change (rules.md's fixed point, across
- * files).  Rounds are barriers: workers only read the store, which is
- * rebuilt between rounds from every file's exports, in no order that
- * matters.  A store given with --summaries is the whole project's: one
- * round.  A previous run's store (the cache's) saves rounds, but when an
- * edit changed a recursion across files, the files it reached are analysed
- * again as a cold run would, from a store without their exports, so that
- * the report is the cold run's.  The others keep their results: they call
- * none of these files' functions.
- */
-static void rounds(job *j, vt_store *start, bool given, int jobs)
-{
-	bool warm = vt_store_count(start) > 0 && !given;
-
-	iterate(j, start, given, jobs, NULL);
-	if (warm && changed_recursion(j)) { /* its part again, as a cold run */
-		bool *part = dependents(j);
-		vt_store *rest = store_of(j, NULL, part);
-
-		if (j->store != start)
-			vt_store_free((vt_store *)j->store);
-		iterate(j, rest, false, jobs, part);
-		if (j->store != rest)
-			vt_store_free(rest);
-		free(part);
-	}
-	if (j->store != start)
-		vt_store_free(start);
-	dump_pass(j, jobs);
+	j->store = vt_rounds_run(&r, start, given);
+	note_unsettled(j);
+	if (j->o->run.dump_cfg)
+		dump_pass(j);
 }
 
 /* The store the run starts from: --summaries FILE, the cache's, or none; NULL: bad FILE. */
@@ -643,8 +408,8 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 {
 	job j = { .o = o, .co = cmd_opts(o), .cmds = cmds, .lock = PTHREAD_MUTEX_INITIALIZER,
 		  .srcroot = srcroot, .header_filter = header_filter, .nreport = nreport,
-		  .progress = !o->quiet && cmds->len > 1 && isatty(STDERR_FILENO) };
-	int jobs = o->jobs < (int)cmds->len ? o->jobs : (int)cmds->len;
+		  .progress = !o->quiet && cmds->len > 1 && isatty(STDERR_FILENO),
+		  .jobs = o->jobs < (int)cmds->len ? o->jobs : (int)cmds->len };
 	vt_store *start;
 	int worst = 0;
 
@@ -656,12 +421,11 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	j.results = xcalloc(cmds->len + 1, sizeof *j.results);
 	j.status = xcalloc(cmds->len + 1, sizeof *j.status);
 	j.sums = xcalloc(cmds->len + 1, sizeof *j.sums);
-	j.queue = xcalloc(cmds->len + 1, sizeof *j.queue);
 	j.parsed = xcalloc(cmds->len + 1, sizeof *j.parsed);
-	j.analyses = xcalloc(cmds->len + 1, sizeof *j.analyses);
 	j.unsettled = xcalloc(cmds->len + 1, sizeof *j.unsettled);
 	atomic_init(&j.next, 0);
-	rounds(&j, start, o->summaries != NULL, jobs > 0 ? jobs : 1);
+	j.jobs = j.jobs > 0 ? j.jobs : 1;
+	rounds(&j, start, o->summaries != NULL);
 	for (size_t i = 0; i < cmds->len; i++) {
 		if (i < nreport) {
 			worst = j.status[i] > worst ? j.status[i] : worst;
@@ -677,9 +441,7 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 	free(j.results);
 	free(j.status);
 	free(j.sums);
-	free(j.queue);
 	free(j.parsed);
-	free(j.analyses);
 	free(j.unsettled);
 	vt_cache_free(j.cache);
 	return worst;
@@ -783,18 +545,23 @@ static void free_configs(configs *cs)
 	vt_config_free(cs->fallback);
 }
 
+static int path_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Files analysed: a file compiled with two sets of flags counts once. */
 static size_t distinct_files(const vt_cmds *cmds)
 {
+	const char **paths = xcalloc(cmds->len + 1, sizeof *paths);
 	size_t n = 0;
 
-	for (size_t i = 0; i < cmds->len; i++) {
-		bool again = false;
-
-		for (size_t k = 0; k < i && !again; k++)
-			again = !strcmp(cmds->data[k].path, cmds->data[i].path);
-		n += !again;
-	}
+	for (size_t i = 0; i < cmds->len; i++)
+		paths[i] = cmds->data[i].path;
+	qsort(paths, cmds->len, sizeof *paths, path_cmp);
+	for (size_t i = 0; i < cmds->len; i++)
+		n += i == 0 || strcmp(paths[i - 1], paths[i]) != 0;
+	free(paths);
 	return n;
 }
 

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,7 +69,8 @@ typedef struct server {
 	vt_session *session;
 	VEC(doc *) docs;
 	vt_store *base;             /* the store the last command-line run kept, or NULL */
-	bool base_read;             /* looked for it already */
+	char *base_path;            /* where it is: set by the first document with a database */
+	struct stat base_st;        /* base_path as it was read (st_ino 0: missing) */
 	vt_store *store;            /* base with the open documents' own functions */
 	VEC(entry) batch;
 	VEC(cancel) cancels; /* the batch's, by id, the latest of each id only */
@@ -374,25 +376,43 @@ static void publish(server *s, const doc *d, const vt_findings *fs)
 	notify(s, "textDocument/publishDiagnostics", p);
 }
 
+/* Whether base_path is not the file last read: written again, or appeared, or gone. */
+static bool base_changed(server *s, struct stat *st)
+{
+	if (stat(s->base_path, st) != 0) {
+		memset(st, 0, sizeof *st);
+		return s->base_st.st_ino != 0;
+	}
+	return st->st_ino != s->base_st.st_ino || st->st_dev != s->base_st.st_dev ||
+	       st->st_size != s->base_st.st_size ||
+	       st->st_mtim.tv_sec != s->base_st.st_mtim.tv_sec ||
+	       st->st_mtim.tv_nsec != s->base_st.st_mtim.tv_nsec;
+}
+
 /*
  * The store the command line kept beside its cache entries
  * (.vtlint-cache/summaries.json next to the database, as vt_cache_dir
  * makes it): the project's other files' functions without parsing them.
+ * A command-line run rewrites it: a stat per analysis reads it again then
+ * (true: the base changed).
  */
-static void read_base(server *s, const doc *d)
+static bool read_base(server *s, const doc *d)
 {
 	const char *slash = d->cmd.origin ? strrchr(d->cmd.origin, '/') : NULL;
-	char *path, *why = NULL;
+	char *why = NULL;
+	struct stat st;
 
-	if (s->base_read || !d->cmd.origin)
-		return;
-	s->base_read = true;
-	path = slash ? xasprintf("%.*s/.vtlint-cache/summaries.json",
-				 (int)(slash - d->cmd.origin), d->cmd.origin)
-		     : xstrdup(".vtlint-cache/summaries.json");
-	s->base = vt_store_load(path, &why);
+	if (!s->base_path && d->cmd.origin)
+		s->base_path = slash ? xasprintf("%.*s/.vtlint-cache/summaries.json",
+						 (int)(slash - d->cmd.origin), d->cmd.origin)
+				     : xstrdup(".vtlint-cache/summaries.json");
+	if (!s->base_path || !base_changed(s, &st))
+		return false;
+	vt_store_free(s->base);
+	s->base = st.st_ino ? vt_store_load(s->base_path, &why) : NULL;
 	free(why); /* none yet, or unusable: the open documents alone */
-	free(path);
+	s->base_st = st;
+	return true;
 }
 
 /*
@@ -419,7 +439,7 @@ static void update_store(server *s)
 	for (size_t i = 0; i < s->docs.len; i++) {
 		doc *d = s->docs.data[i];
 		int chased = d->chased;
-
+	
 		if (!d->dirty && d->cmd.path && !vt_lookups_hold(&d->sums, s->store) &&
 		    chased < MAX_CHASED) {
 			schedule(s, d, 0); /* which counts from 0: an edit's */
@@ -435,15 +455,15 @@ static void analyse(server *s, doc *d)
 	double t0 = now_ms();
 	vt_run_opts run = *s->run;
 
-	d->dirty = false;
 	if (d->skipped) {
+		d->dirty = false;
 		publish(s, d, NULL);
 		return;
 	}
 	d->cmd.config = d->config;
-	read_base(s, d);
-	if (!s->store)
+	if (read_base(s, d) || !s->store) /* d still dirty: not queued again by it */
 		update_store(s);
+	d->dirty = false;
 	run.store = s->store;
 	run.sums = &d->sums;
 	vt_check_text(s->session, &d->cmd, d->text.data, d->text.len, &run, &fs);
@@ -456,7 +476,11 @@ static void analyse(server *s, doc *d)
 	update_store(s);
 }
 
-/* Analyses every document whose time has come; returns ms until the next one, or -1. */
+/*
+ * Analyses every document whose time has come; returns ms until the next
+ * one, or -1.  The next is looked for once they were analysed: one may have
+ * scheduled a document the loop had passed (a caller whose callee changed).
+ */
 static int analyse_due(server *s)
 {
 	double next = -1, now = now_ms();
@@ -467,11 +491,15 @@ static int analyse_due(server *s)
 		if (d->dirty && d->due <= now) {
 			analyse(s, d);
 			now = now_ms();
-		} else if (d->dirty && (next < 0 || d->due < next)) {
-			next = d->due;
 		}
 	}
-	return next < 0 ? -1 : (int)(next - now) + 1;
+	for (size_t i = 0; i < s->docs.len; i++) {
+		const doc *d = s->docs.data[i];
+
+		if (d->dirty && (next < 0 || d->due < next))
+			next = d->due;
+	}
+	return next < 0 ? -1 : next <= now ? 0 : (int)(next - now) + 1;
 }
 
 /* ---- notifications about documents ------------------------------------------------------ */
@@ -879,6 +907,7 @@ static void cleanup(server *s)
 	free(s->in.buf);
 	vt_session_free(s->session);
 	vt_store_free(s->base);
+	free(s->base_path);
 	vt_store_free(s->store);
 }
 

@@ -270,6 +270,22 @@ done
 check "three shards with --summaries: every file's findings" \
 	test "$(actual "$WORK/merged.txt")" = "$(expected a.c b.c c.c d.c)"
 
+# --summaries FILE older than a file named: its callers named with it see
+# its new summary, as without --summaries (wrap() consumed since FILE).
+mkdir -p "$WORK/stale"
+printf '#include <vtask.h>\nint wrap(vtask v) { return vtask_is_completed(v); }\n' >"$WORK/stale/callee.c"
+printf '#include <vtask.h>\nint wrap(vtask v);\nvtask make(void);\nint use(void) { vtask v = make(); wrap(v); return vtask_await(v, 0); }\n' >"$WORK/stale/caller.c"
+"$VTLINT" --quiet --no-cache --summaries-only -o "$WORK/stale.json" "$WORK"/stale/*.c -- -I"$INC"
+lint --summaries "$WORK/stale.json" "$WORK"/stale/*.c -- -I"$INC" >"$WORK/stale1.txt"
+check "--summaries FILE as written: wrap() inspects" test "$(grep -c VT001 "$WORK/stale1.txt")" -eq 0
+sed -i 's/return vtask_is_completed(v)/return vtask_await(v, 0)/' "$WORK/stale/callee.c"
+lint "$WORK"/stale/*.c -- -I"$INC" >"$WORK/stale2.txt"
+lint --summaries "$WORK/stale.json" "$WORK"/stale/*.c -- -I"$INC" >"$WORK/stale3.txt"
+check "--summaries FILE older than callee.c: its new summary, v consumed twice" \
+	grep -q "caller.c:.*VT001" "$WORK/stale3.txt"
+check "--summaries FILE older than callee.c: the report of a run without it" \
+	test "$(actual "$WORK/stale3.txt")" = "$(actual "$WORK/stale2.txt")"
+
 # A bad summaries file is an error naming it, exit 2, no report.
 printf '{"vtlint_summaries": 2, "functions": [{"usr": 3}]}' >"$WORK/bad.json"
 lint --summaries "$WORK/bad.json" src/a.c -- -I"$INC" >"$WORK/bad.out" 2>"$WORK/bad.err"
