@@ -576,8 +576,14 @@ void vt_store_overlay(vt_store *top, const vt_store *base)
 	for (size_t i = 0; base && i < base->e.len; i++) {
 		const entry *b = &base->e.data[i];
 		entry e = { .usr = xstrdup(b->usr), .conflict = b->conflict };
+		entry *t = n ? bsearch(b, top->e.data, n, sizeof *top->e.data, entry_cmp) : NULL;
 
-		if (n && bsearch(b, top->e.data, n, sizeof *top->e.data, entry_cmp)) {
+		if (t) {
+			/* files top did not read define it too, differently: still unseen */
+			if (b->conflict && !t->conflict) {
+				vt_summary_free(&t->sum);
+				t->conflict = true;
+			}
 			free(e.usr);
 			continue;
 		}

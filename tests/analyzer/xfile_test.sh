@@ -263,6 +263,10 @@ check "--summaries-only writes the store" grep -q '"c:@F@reap_if_done"' "$WORK/s
 check "no temporary file left" test -z "$(ls "$WORK" | grep tmp)"
 lint --summaries "$WORK/sums.json" src/a.c -- -I"$INC" -Iinclude >"$WORK/given.txt"
 check "--summaries FILE: a.c as in the whole project" test "$(actual "$WORK/given.txt")" = "$(expected a.c)"
+# c.c named beside FILE: its twice_defined does not hide d.c's, which FILE knows of.
+lint --summaries "$WORK/sums.json" src/a.c src/c.c -- -I"$INC" -Iinclude >"$WORK/given_c.txt"
+check "--summaries FILE and c.c: twice_defined stays unseen code" \
+	grep -q "a.c:65:.*VT001" "$WORK/given_c.txt"
 : >"$WORK/merged.txt"
 for k in 1 2 3; do
 	lint -p build --all --shard $k/3 --summaries "$WORK/sums.json" >>"$WORK/merged.txt"
