@@ -584,7 +584,8 @@ static void apply(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *ev)
 	cx->approx = false;
 }
 
-/* ---- which int locals a later test may read: facts about the others are dead -------- */
+/* ---- which int locals a later test may read, and which sources a later event names:
+ * what is known of the others is dead ---------------------------------------------- */
 
 typedef struct liveness {
 	size_t words;        /* per block */
@@ -618,7 +619,23 @@ static void live_through(const vt_func *fn, int b, uint64_t *set)
 			set_bit(set, ev->ret, false);
 		if (ev->kind == EV_SETK && ev->src >= 0)
 			set_bit(set, ev->src, true);
+		if (ev->kind == EV_SRC_TOKEN)
+			set_bit(set, ev->dst, false);
+		if (ev->kind == EV_SRC_MAKE && ev->arg >= 0)
+			set_bit(set, ev->arg, true);
+		/* a source no later event names: its version and completion split states for nothing */
+		if (ev->kind >= EV_SRC_SET && ev->src >= 0)
+			set_bit(set, ev->src, true);
 	}
+}
+
+/* A parameter's sources are read at the exit, by the summary: live everywhere. */
+static void live_at_exit(const vt_func *fn, uint64_t *set)
+{
+	for (size_t v = 0; v < fn->vars.len; v++)
+		if (fn->vars.data[v].kind == VAR_SOURCE &&
+		    (fn->vars.data[v].param >= 0 || fn->vars.data[v].root >= 0))
+			set_bit(set, (int)v, true);
 }
 
 /* Live int locals at each block's entry, to a fixed point (the return local at the exit). */
@@ -636,6 +653,7 @@ static liveness live_vars(const vt_func *fn)
 			const vt_block *blk = &fn->blocks.data[b];
 
 			memset(tmp, 0, lv.words * sizeof *tmp);
+			live_at_exit(fn, tmp);
 			if ((int)b == fn->exit && fn->ret >= 0)
 				set_bit(tmp, fn->ret, true);
 			for (size_t k = 0; k < blk->succ.len; k++)
@@ -747,8 +765,8 @@ static void propagate(engine *en, const vt_block *b, stateset *work)
 				st_free(s);
 				continue;
 			}
-			/* a fact no later test reads cannot rule a path out: it only splits states */
-			st_keep_facts(s, &en->live.in[(size_t)e->to * en->live.words]);
+			/* what no later test or event reads cannot rule a path out: it only splits states */
+			st_keep_live(s, &en->live.in[(size_t)e->to * en->live.words]);
 			if (merge_into(en, e->to, s))
 				enqueue(en, e->to);
 		}

@@ -325,15 +325,26 @@ void st_forget(state *s, int var)
 	}
 }
 
-/* Drops the facts about locals not in live (a bit set by variable). */
-void st_keep_facts(state *s, const uint64_t *live)
+static bool is_live(const uint64_t *live, int v)
 {
-	for (size_t i = s->facts.len; i-- > 0;) {
-		int v = s->facts.data[i].var;
+	return (live[v / 64] >> (v % 64)) & 1;
+}
 
-		if (!((live[v / 64] >> (v % 64)) & 1))
-			st_forget(s, v);
-	}
+/*
+ * Drops what is known of variables not in live (a bit set by variable): facts
+ * about int locals, tokens they hold, and sources' versions and completions.
+ */
+void st_keep_live(state *s, const uint64_t *live)
+{
+	for (size_t i = s->facts.len; i-- > 0;)
+		if (!is_live(live, s->facts.data[i].var))
+			st_forget(s, s->facts.data[i].var);
+	for (size_t i = s->toks.len; i-- > 0;)
+		if (!is_live(live, s->toks.data[i].var))
+			vec_remove(&s->toks, i);
+	for (size_t i = s->srcs.len; i-- > 0;)
+		if (!is_live(live, s->srcs.data[i].var))
+			vec_remove(&s->srcs, i);
 }
 
 /* `x = K;`: x is K until it changes. */

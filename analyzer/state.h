@@ -94,7 +94,7 @@ void st_forget(state *s, int var);
 srcst *st_source(state *s, int var);
 tok *st_token(state *s, int var);
 void st_drop_token(state *s, int var);
-void st_keep_facts(state *s, const uint64_t *live);
+void st_keep_live(state *s, const uint64_t *live);
 void st_set_const(state *s, int var, int64_t k);
 void st_copy_fact(state *s, int dst, int src);
 bool st_has_fact(state *s, int var);
