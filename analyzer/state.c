@@ -325,6 +325,26 @@ void st_forget(state *s, int var)
 	}
 }
 
+/*
+ * Only two things are read of a source's version: whether it was reset at all
+ * (the summary), and whether a token is of the current version.  So version
+ * 1 stands for every reset count and 0 for every stale token: a loop that
+ * resets each pass then ends in one state, not one per pass.
+ */
+static void renumber_versions(state *s)
+{
+	for (size_t i = 0; i < s->srcs.len; i++) {
+		srcst *src = &s->srcs.data[i];
+
+		if (src->epoch <= 1)
+			continue;
+		for (size_t k = 0; k < s->toks.len; k++)
+			if (s->toks.data[k].source == src->var)
+				s->toks.data[k].epoch = s->toks.data[k].epoch == src->epoch;
+		src->epoch = 1;
+	}
+}
+
 static bool is_live(const uint64_t *live, int v)
 {
 	return (live[v / 64] >> (v % 64)) & 1;
@@ -345,6 +365,7 @@ void st_keep_live(state *s, const uint64_t *live)
 	for (size_t i = s->srcs.len; i-- > 0;)
 		if (!is_live(live, s->srcs.data[i].var))
 			vec_remove(&s->srcs, i);
+	renumber_versions(s);
 }
 
 /* `x = K;`: x is K until it changes. */
