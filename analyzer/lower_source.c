@@ -65,9 +65,13 @@ int lw_chain_param(CXCursor c)
 	return -1;
 }
 
+/*
+ * The record declarations looked into so far, for the whole query: one with
+ * no source in reach is not looked into again by another route, so the walk
+ * is linear in the records reachable from the type.
+ */
 typedef struct reach {
-	CXCursor seen[16]; /* record declarations on the way: no cycle, bounded depth */
-	int depth;
+	VEC(CXCursor) seen;
 	bool found;
 } reach;
 
@@ -93,25 +97,27 @@ static bool reaches(reach *r, CXType t)
 								    : clang_getArrayElementType(t));
 	if (vt_is_source_type(t))
 		return true;
-	if (t.kind != CXType_Record || r->depth == (int)(sizeof r->seen / sizeof *r->seen))
+	if (t.kind != CXType_Record)
 		return false;
 	decl = clang_getTypeDeclaration(t);
-	for (int i = 0; i < r->depth; i++)
-		if (clang_equalCursors(r->seen[i], decl))
+	for (size_t i = 0; i < r->seen.len; i++)
+		if (clang_equalCursors(r->seen.data[i], decl))
 			return false;
-	r->seen[r->depth++] = decl;
+	vec_push(&r->seen, decl);
 	clang_Type_visitFields(t, field_reaches, r);
-	r->depth--;
 	return r->found;
 }
 
 /* A pointer through which some vt_source is reached (a `struct conn *`, a `vt_source *`). */
 bool vt_reaches_source(CXType t)
 {
-	reach r = { .depth = 0 };
+	reach r = { 0 };
+	bool found;
 
 	t = clang_getCanonicalType(t);
-	return t.kind == CXType_Pointer && reaches(&r, t);
+	found = t.kind == CXType_Pointer && reaches(&r, t);
+	free(r.seen.data);
+	return found;
 }
 
 static bool reaches_source(CXCursor a)
@@ -252,11 +258,7 @@ int lw_named_source(L *l, const char *name, int root, vt_loc at)
 /* A source named where the lowering does not follow it (`g = &src;`, `t = s;`): it escapes. */
 void lw_source_escapes(L *l, int var, vt_loc at)
 {
-	bool have = false;
-
-	for (size_t i = 0; i < l->escaped_sources.len; i++)
-		have |= l->escaped_sources.data[i] == var;
-	if (!have)
+	if (!l->fn->vars.data[var].escapes) /* the flag is the fact; the list, where to find it */
 		vec_push(&l->escaped_sources, var);
 	l->fn->vars.data[var].escapes = true;
 	forget_source(l, var, -1, at);
