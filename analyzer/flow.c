@@ -357,13 +357,17 @@ static void source_set(vt_rule_ctx *cx, state *s, int var)
 	src->completed = cx->ev;
 }
 
-/* Its tokens and completion are no longer known: it went to code we do not follow. */
+/*
+ * Its completion is no longer known, nor whether its tokens are current: it
+ * went to code we do not follow.  A token read before is still stale after
+ * a reset this function makes (source_reset).
+ */
 static void source_unknown(state *s, int var)
 {
 	st_source(s, var)->done = SRC_LOST;
-	for (size_t i = s->toks.len; i-- > 0;)
+	for (size_t i = 0; i < s->toks.len; i++)
 		if (s->toks.data[i].source == var)
-			st_drop_token(s, s->toks.data[i].var);
+			s->toks.data[i].unsure = true;
 }
 
 /*
@@ -391,6 +395,11 @@ static void source_reset(vt_rule_ctx *cx, state *s, int var, uint8_t how)
 		if (s->ops.data[i].source == var && (s->ops.data[i].status & ST_LIVE))
 			source_hooks(cx, var, SRC_OUTSTANDING, s->ops.data[i].born);
 	src = st_source(s, var);
+	for (size_t i = 0; i < s->toks.len; i++)
+		if (s->toks.data[i].source == var && s->toks.data[i].unsure) {
+			s->toks.data[i].unsure = false;
+			s->toks.data[i].epoch = src->epoch; /* stale from the increment below */
+		}
 	src->done = SRC_OPEN;
 	src->completed = NULL;
 	if (src->epoch < UINT8_MAX)
@@ -415,7 +424,7 @@ static void source_make(vt_rule_ctx *cx, state *s, const vt_event *ev)
 
 	if (o)
 		o->source = ev->src;
-	if (t && t->source == ev->src && t->epoch != st_source(s, ev->src)->epoch)
+	if (t && t->source == ev->src && !t->unsure && t->epoch != st_source(s, ev->src)->epoch)
 		source_hooks(cx, ev->src, SRC_STALE, t->read);
 }
 
@@ -681,6 +690,8 @@ typedef struct engine {
 	VEC(size_t) *unsent;    /* per block: its states not sent on since they changed */
 	VEC(int) queue;
 	bool *queued;
+	int nparams;
+	bool *lost;             /* lost_params */
 } engine;
 
 /* The state at i of block b changed: the block's next visit sends it on. */
@@ -943,17 +954,23 @@ static unsigned slot_effect(const state *s, int var)
 	return 0;
 }
 
-/* Every source reached through parameter k given to code not followed (flags 3). */
-static bool slot_all_lost(const vt_func *fn, int k)
+/*
+ * The parameters every source of which went to code not followed (EV_SRC_RESET
+ * flags 3), by index: one scan of the events, not one per parameter.
+ */
+static bool *lost_params(const vt_func *fn, int nparams)
 {
+	bool *lost = xcalloc((size_t)nparams + 1, sizeof *lost);
+
 	for (size_t b = 0; b < fn->blocks.len; b++)
 		for (size_t e = 0; e < fn->blocks.data[b].ev.len; e++) {
 			const vt_event *ev = &fn->blocks.data[b].ev.data[e];
 
-			if (ev->kind == EV_SRC_RESET && ev->flags == 3 && ev->arg == k)
-				return true;
+			if (ev->kind == EV_SRC_RESET && ev->flags == 3 && ev->arg >= 0 &&
+			    ev->arg < nparams)
+				lost[ev->arg] = true;
 		}
-	return false;
+	return lost;
 }
 
 static void add_slot(const vt_func *fn, vt_summary *sum, vt_src_slot slot, int var,
@@ -983,21 +1000,22 @@ static void summarize_sources(engine *en, vt_summary *sum)
 		if (slot_of(&fn->vars.data[v], &slot))
 			add_slot(fn, sum, slot, (int)v, &en->in[fn->exit]);
 	for (int k = 0; k < sum->nparams; k++)
-		if (slot_all_lost(fn, k))
+		if (en->lost[k])
 			add_slot(fn, sum, (vt_src_slot){ .param = k, .member = "*" }, -1,
 				 &en->in[fn->exit]);
 }
 
 /* Callers can name a source this function may change: a slot to summarize. */
-static bool has_slots(const vt_func *fn)
+static bool has_slots(const engine *en)
 {
+	const vt_func *fn = en->cx.fn;
 	vt_src_slot slot;
 
 	for (size_t v = 0; v < fn->vars.len; v++)
 		if (slot_of(&fn->vars.data[v], &slot))
 			return true;
-	for (int k = 0; k < nparams_of(fn); k++)
-		if (slot_all_lost(fn, k))
+	for (int k = 0; k < en->nparams; k++)
+		if (en->lost[k])
 			return true;
 	return false;
 }
@@ -1086,7 +1104,7 @@ static void run_all(engine *en, vt_summary *sum)
 				run_once(en, ev->id, sum);
 			stores |= ev->kind == EV_STORE || ev->kind >= EV_SRC_SET;
 		}
-	if (sum && !returns_known(fn) && !has_slots(fn))
+	if (sum && !returns_known(fn) && !has_slots(en))
 		sum = NULL; /* the run that follows nothing has nothing to summarize */
 	if (stores || sum)
 		run_once(en, TRACK_NONE, sum);
@@ -1108,8 +1126,9 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 			      .first_finding = out->items.len },
 		      .max_states = o->max_states > 0 ? o->max_states : VT_MAX_STATES };
 	size_t nb = fn->blocks.len;
-	int nparams = nparams_of(fn);
+	int nparams = en.nparams = nparams_of(fn);
 
+	en.lost = lost_params(fn, nparams);
 	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
 	en.in = xcalloc(nb, sizeof *en.in);
 	en.shapes = xcalloc(nb, sizeof *en.shapes);
@@ -1138,6 +1157,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 	free(en.queued);
 	free(en.queue.data);
 	free(en.cx.param_use);
+	free(en.lost);
 	free(en.cx.finding_notes.data);
 	st_pool_drain();
 }

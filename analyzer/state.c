@@ -270,7 +270,8 @@ static bool same_sources(const state *a, const state *b)
 	for (size_t i = 0; i < a->toks.len; i++)
 		if (a->toks.data[i].var != b->toks.data[i].var ||
 		    a->toks.data[i].source != b->toks.data[i].source ||
-		    a->toks.data[i].epoch != b->toks.data[i].epoch)
+		    a->toks.data[i].epoch != b->toks.data[i].epoch ||
+		    a->toks.data[i].unsure != b->toks.data[i].unsure)
 			return false;
 	return true;
 }
@@ -597,7 +598,8 @@ uint64_t st_shape_hash(const state *s)
 	for (size_t i = 0; i < s->srcs.len; i++)
 		h = mix(mix(mix(h, s->srcs.data[i].var), s->srcs.data[i].done), s->srcs.data[i].epoch);
 	for (size_t i = 0; i < s->toks.len; i++)
-		h = mix(mix(mix(h, s->toks.data[i].var), s->toks.data[i].source), s->toks.data[i].epoch);
+		h = mix(mix(mix(h, s->toks.data[i].var), s->toks.data[i].source),
+			s->toks.data[i].epoch | s->toks.data[i].unsure << 8);
 	return mix(mix(mix(mix(h, (int64_t)s->ops.len), (int64_t)s->binds.len), (int64_t)s->ptrs.len),
 		   (int64_t)(s->srcs.len << 20 | s->toks.len));
 }

@@ -57,6 +57,7 @@ typedef struct srcst {
 typedef struct tok {
 	int var, source;
 	uint8_t epoch;
+	bool unsure;                     /* read before the source went where it may be reset */
 	const vt_event *read;
 } tok;
 
