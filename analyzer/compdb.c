@@ -23,11 +23,17 @@
 
 #include "vtlint.h"
 
-/* One usable command of a database: a C file compiled for real. */
+/*
+ * One command of a database.  Read lazily: a run over one file of a large
+ * database splits and resolves only the command it uses, not every one.
+ */
 typedef struct entry {
-	char *path;                /* the file, absolute and resolved */
+	char *path;                /* the file, absolute; resolved once `resolved` */
 	char *dir;                 /* "directory" */
-	vt_strings argv;           /* the command as recorded */
+	char *command;             /* "command" not split yet, or NULL */
+	vt_strings argv;           /* the command as recorded, once split */
+	bool resolved;             /* path went through realpath */
+	signed char usable;        /* a C file compiled for real: 1, 0, or -1 not known yet */
 } entry;
 
 typedef struct db_ent {
@@ -339,12 +345,28 @@ static char *resolve(const char *dir, const char *file)
 	return path;
 }
 
+/* Whether split_command will find every quote of s closed, without splitting it. */
+static bool quotes_closed(const char *s)
+{
+	char quote = 0;
+
+	for (; *s; s++)
+		if (quote && *s == quote)
+			quote = 0;
+		else if (!quote && (*s == '\'' || *s == '"'))
+			quote = *s;
+		else if (*s == '\\' && quote != '\'' && s[1])
+			s++;
+	return !quote;
+}
+
 /* One element of the array; false (error added) when it is malformed. */
 static bool read_entry(db_ent *e, cJSON *j, int index, vt_findings *errs)
 {
 	cJSON *dir = cJSON_GetObjectItem(j, "directory"), *file = cJSON_GetObjectItem(j, "file");
 	cJSON *args = cJSON_GetObjectItem(j, "arguments"), *cmd = cJSON_GetObjectItem(j, "command"), *a;
-	entry n = { 0 };
+	entry n = { .usable = -1 };
+	const char *f;
 
 	if (!cJSON_IsString(dir) || !cJSON_IsString(file) || !(cJSON_IsArray(args) || cJSON_IsString(cmd))) {
 		vt_add_error(errs, e->json, 0, 0, "entry %d needs \"directory\", \"file\" "
@@ -353,20 +375,45 @@ static bool read_entry(db_ent *e, cJSON *j, int index, vt_findings *errs)
 	}
 	if (cJSON_IsArray(args)) {
 		cJSON_ArrayForEach(a, args) if (cJSON_IsString(a)) vec_push(&n.argv, xstrdup(a->valuestring));
-	} else if (!split_command(cmd->valuestring, &n.argv)) {
+	} else if (!quotes_closed(cmd->valuestring)) {
 		vt_add_error(errs, e->json, 0, 0, "entry %d (%s): unterminated quote in \"command\"",
 			     index, file->valuestring);
-		free_strings(&n.argv);
 		return false;
+	} else {
+		n.command = xstrdup(cmd->valuestring);
 	}
-	if (internal_step(&n.argv) || !is_c(&n.argv, file->valuestring)) {
-		free_strings(&n.argv);
-		return true;
-	}
+	f = file->valuestring;
 	n.dir = xstrdup(dir->valuestring);
-	n.path = resolve(n.dir, file->valuestring);
+	n.path = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", n.dir, f);
 	vec_push(&e->entries, n);
 	return true;
+}
+
+/* The entry's command split, and whether it is a C file compiled for real. */
+static bool usable(entry *e)
+{
+	if (e->usable < 0) {
+		if (e->command) {
+			split_command(e->command, &e->argv); /* quotes_closed said it splits */
+			free(e->command);
+			e->command = NULL;
+		}
+		e->usable = !internal_step(&e->argv) && is_c(&e->argv, e->path);
+	}
+	return e->usable;
+}
+
+/* The entry's path through realpath (symbolic links, `..`), as the user's files are. */
+static void resolve_entry(entry *e)
+{
+	char *r;
+
+	if (e->resolved)
+		return;
+	r = resolve(e->dir, e->path);
+	free(e->path);
+	e->path = r;
+	e->resolved = true;
 }
 
 /* libclang only says "cannot load": cJSON says where and what. */
@@ -486,6 +533,7 @@ static void free_db(db_ent *e)
 	for (size_t k = 0; k < e->entries.len; k++) {
 		free(e->entries.data[k].path);
 		free(e->entries.data[k].dir);
+		free(e->entries.data[k].command);
 		free_strings(&e->entries.data[k].argv);
 	}
 	free(e->entries.data);
@@ -552,16 +600,29 @@ static int closeness(const char *a, const char *b)
 	return n;
 }
 
-/* The entry for abs, or the entry of the listed file nearest to it (*exact false). */
-static const entry *pick(const db_ent *db, const char *abs, bool *exact)
+/*
+ * The entry for abs, or the entry of the listed file nearest to it (*exact
+ * false).  abs is resolved: an entry spelling it so is it, with no realpath
+ * of every entry; only a file listed under another spelling, or not listed,
+ * costs resolving them all.
+ */
+static const entry *pick(db_ent *db, const char *abs, bool *exact)
 {
 	const entry *best = NULL;
 	int score = -1;
 
+	for (size_t i = 0; i < db->entries.len; i++)
+		if (!strcmp(db->entries.data[i].path, abs) && usable(&db->entries.data[i])) {
+			*exact = true;
+			return &db->entries.data[i];
+		}
 	for (size_t i = 0; i < db->entries.len; i++) {
-		const entry *e = &db->entries.data[i];
+		entry *e = &db->entries.data[i];
 		int s;
 
+		resolve_entry(e);
+		if (!usable(e))
+			continue;
 		if (!strcmp(e->path, abs)) {
 			*exact = true;
 			return e;
@@ -678,9 +739,13 @@ bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs)
 		return false;
 	}
 	for (size_t i = 0; i < db->entries.len; i++) {
-		const entry *e = &db->entries.data[i];
-		vt_cmd v = { .file = shown(e->path), .path = xstrdup(e->path) };
+		entry *e = &db->entries.data[i];
+		vt_cmd v;
 
+		resolve_entry(e);
+		if (!usable(e))
+			continue;
+		v = (vt_cmd){ .file = shown(e->path), .path = xstrdup(e->path) };
 		from_entry(c, db, e, &v);
 		if (seen_before(out, first, &v))
 			vt_cmd_free(&v);
