@@ -64,6 +64,7 @@ test-fuzz: fuzz-targets
 	@cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS) -L '^fuzz$$'
 
 bench: build
+	@sh scripts/deps.sh --bench
 	@sh bench/analyzer/run.sh $(BUILD)
 	@/usr/bin/python3 bench/differential/growth.py $(BUILD)
 

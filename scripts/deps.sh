@@ -12,8 +12,13 @@ pkgs="cmake make gcc pkg-config libclang-19-dev clang-19 libcjson-dev check valg
 # (the differential tester), cvise (it reduces what that finds) and
 # libboost-context-dev (Boost.Context's jump_fcontext, the floor bench/runtime
 # measures the context switch against); libclang-rt-19-dev: libFuzzer and the
-# sanitizers for clang-19 (tests/fuzz).
-[ "${1:-}" = "--tests" ] && pkgs="$pkgs nodejs npm neovim emacs-nox elpa-eglot bear git python3 cvise libboost-context-dev libclang-rt-19-dev"
+# sanitizers for clang-19 (tests/fuzz).  --bench: those, and clang-tidy-19, the
+# peer bench/analyzer/real.sh measures vtlint against.
+tests="nodejs npm neovim emacs-nox elpa-eglot bear git python3 cvise libboost-context-dev libclang-rt-19-dev"
+case "${1:-}" in
+--tests) pkgs="$pkgs $tests" ;;
+--bench) pkgs="$pkgs $tests clang-tidy-19" ;;
+esac
 
 missing=""
 for p in $pkgs; do
