@@ -120,26 +120,35 @@ START_TEST(json_reads_back_exactly)
 }
 END_TEST
 
+/* A store of one function written to JSON and read back: what a later run sees. */
+static vt_store *round_trip(const char *usr, const vt_summary *sum)
+{
+	vt_store *s = vt_store_new(), *back;
+	char *text, *why = NULL;
+
+	vt_store_add(s, usr, sum);
+	vt_store_seal(s);
+	text = vt_store_to_json(s);
+	back = vt_store_from_json(text, strlen(text), &why);
+	ck_assert_msg(back != NULL, "%s", why ? why : "");
+	free(text);
+	vt_store_free(s);
+	return back;
+}
+
 /* A function given no vtask whose two ways out return 2 and 3..4: its callers' tests use them. */
 START_TEST(json_keeps_what_is_returned)
 {
 	vt_summary a = { 0 };
 	vt_sum_path two = { .param = VT_RET_PATHS, .lo = 2, .hi = 2 };
 	vt_sum_path more = { .param = VT_RET_PATHS, .lo = 3, .hi = 4 };
-	vt_store *s = vt_store_new(), *back;
-	char *text, *why = NULL;
+	vt_store *back;
 
 	a.param = calloc(1, sizeof *a.param);
 	vec_push(&a.paths, two);
 	vec_push(&a.paths, more);
-	vt_store_add(s, "c:@F@mode", &a);
-	vt_store_seal(s);
-	text = vt_store_to_json(s);
-	back = vt_store_from_json(text, strlen(text), &why);
-	ck_assert_ptr_nonnull(back);
+	back = round_trip("c:@F@mode", &a);
 	ck_assert(vt_summary_same(vt_store_get(back, "c:@F@mode"), &a));
-	free(text);
-	vt_store_free(s);
 	vt_store_free(back);
 	vt_summary_free(&a);
 }
@@ -154,8 +163,7 @@ START_TEST(json_keeps_source_slots)
 	vt_sum_path lost = { .param = VT_SRC_PATHS - 1, .bits = SRC_FX_LOST, .lo = 0, .hi = 1 };
 	vt_src_slot s0 = { .param = 0, .member = strdup("") };
 	vt_src_slot s1 = { .param = 1, .member = strdup("*"), .escapes = true };
-	vt_store *s = vt_store_new(), *back;
-	char *text, *why = NULL;
+	vt_store *back;
 
 	a.param = calloc(3, sizeof *a.param);
 	vec_push(&a.slots, s0);
@@ -163,19 +171,13 @@ START_TEST(json_keeps_source_slots)
 	vec_push(&a.paths, reset);
 	vec_push(&a.paths, kept);
 	vec_push(&a.paths, lost);
-	vt_store_add(s, "c:@F@recycle", &a);
-	vt_store_seal(s);
-	text = vt_store_to_json(s);
-	back = vt_store_from_json(text, strlen(text), &why);
-	ck_assert_ptr_nonnull(back);
+	back = round_trip("c:@F@recycle", &a);
 	got = (vt_summary *)vt_store_get(back, "c:@F@recycle");
 	ck_assert(vt_summary_same(got, &a));
 	ck_assert_uint_eq(got->slots.len, 2);
 	ck_assert_str_eq(got->slots.data[1].member, "*");
 	ck_assert(got->slots.data[1].escapes && !got->slots.data[0].escapes);
 	ck_assert_int_eq(got->paths.data[2].param, VT_SRC_PATHS - 1);
-	free(text);
-	vt_store_free(s);
 	vt_store_free(back);
 	vt_summary_free(&a);
 }
