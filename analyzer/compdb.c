@@ -28,7 +28,8 @@
  * database splits and resolves only the command it uses, not every one.
  */
 typedef struct entry {
-	char *path;                /* the file, absolute; resolved once `resolved` */
+	char *path;                /* "directory"/"file"; through realpath once `resolved` */
+	char *file;                /* "file" as recorded: its name says whether it is C */
 	char *dir;                 /* "directory" */
 	char *command;             /* "command" not split yet, or NULL */
 	vt_strings argv;           /* the command as recorded, once split */
@@ -333,18 +334,6 @@ static bool is_c(const vt_strings *argv, const char *file)
 	return dot && !strcmp(dot, ".c");
 }
 
-static char *resolve(const char *dir, const char *file)
-{
-	char *path = file[0] == '/' ? xstrdup(file) : xasprintf("%s/%s", dir, file);
-	char real[PATH_MAX];
-
-	if (realpath(path, real)) {
-		free(path);
-		return xstrdup(real);
-	}
-	return path;
-}
-
 /* Whether split_command will find every quote of s closed, without splitting it. */
 static bool quotes_closed(const char *s)
 {
@@ -383,6 +372,7 @@ static bool read_entry(db_ent *e, cJSON *j, int index, vt_findings *errs)
 		n.command = xstrdup(cmd->valuestring);
 	}
 	f = file->valuestring;
+	n.file = xstrdup(f);
 	n.dir = xstrdup(dir->valuestring);
 	n.path = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", n.dir, f);
 	vec_push(&e->entries, n);
@@ -398,7 +388,7 @@ static bool usable(entry *e)
 			free(e->command);
 			e->command = NULL;
 		}
-		e->usable = !internal_step(&e->argv) && is_c(&e->argv, e->path);
+		e->usable = !internal_step(&e->argv) && is_c(&e->argv, e->file);
 	}
 	return e->usable;
 }
@@ -406,14 +396,40 @@ static bool usable(entry *e)
 /* The entry's path through realpath (symbolic links, `..`), as the user's files are. */
 static void resolve_entry(entry *e)
 {
-	char *r;
+	char real[PATH_MAX];
 
 	if (e->resolved)
 		return;
-	r = resolve(e->dir, e->path);
-	free(e->path);
-	e->path = r;
+	if (realpath(e->path, real)) { /* path is "directory"/"file" already */
+		free(e->path);
+		e->path = xstrdup(real);
+	}
 	e->resolved = true;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * An entry before i that is abs under another spelling (`../src/a.c` from
+ * build/): the database's order decides, whatever was looked up before.
+ */
+static entry *earlier_spelling(db_ent *db, size_t i, const char *abs)
+{
+	for (size_t k = 0; k < i; k++) {
+		entry *e = &db->entries.data[k];
+
+		if (strcmp(base_name(e->path), base_name(abs)))
+			continue;
+		resolve_entry(e);
+		if (!strcmp(e->path, abs) && usable(e))
+			return e;
+	}
+	return NULL;
 }
 
 /* libclang only says "cannot load": cJSON says where and what. */
@@ -460,7 +476,7 @@ static db_ent *load_json(vt_compdb *c, const char *json, bool *broken, vt_findin
 			return c->seen.data[i].loaded ? &c->seen.data[i] : NULL;
 		}
 	e.json = xstrdup(json);
-	e.dir = xstrdup(json);
+	e.dir = xstrdup(strrchr(json, '/') ? json : "./"); /* `-p compile_commands.json` */
 	*strrchr(e.dir, '/') = 0;
 	if (stat(json, &st) == 0 && S_ISREG(st.st_mode)) {
 		e.loaded = read_db(&e, errs);
@@ -532,6 +548,7 @@ static void free_db(db_ent *e)
 {
 	for (size_t k = 0; k < e->entries.len; k++) {
 		free(e->entries.data[k].path);
+		free(e->entries.data[k].file);
 		free(e->entries.data[k].dir);
 		free(e->entries.data[k].command);
 		free_strings(&e->entries.data[k].argv);
@@ -613,8 +630,10 @@ static const entry *pick(db_ent *db, const char *abs, bool *exact)
 
 	for (size_t i = 0; i < db->entries.len; i++)
 		if (!strcmp(db->entries.data[i].path, abs) && usable(&db->entries.data[i])) {
+			entry *first = earlier_spelling(db, i, abs);
+
 			*exact = true;
-			return &db->entries.data[i];
+			return first ? first : &db->entries.data[i];
 		}
 	for (size_t i = 0; i < db->entries.len; i++) {
 		entry *e = &db->entries.data[i];

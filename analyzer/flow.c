@@ -455,6 +455,7 @@ static void returned(state *s, const vt_event *ev, const vt_sum_path *p)
 	if (ev->ret < 0)
 		return;
 	st_forget(s, ev->ret);
+	st_drop_token(s, ev->ret); /* it holds the callee's value now, not a token */
 	st_apply_cond(s, &r);
 	st_apply_cond(s, &x);
 }

@@ -46,7 +46,7 @@ typedef struct fact {
 	bool link_neg;                   /* the local holds !answer */
 } fact;
 
-/* A vt_source on this path: its version's completion, and how many resets so far. */
+/* A vt_source on this path: its version's completion, and whether it was reset (state.c). */
 typedef struct srcst {
 	int var;
 	uint8_t done, epoch;

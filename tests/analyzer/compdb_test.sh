@@ -120,5 +120,35 @@ C
 	check "CMake build passes when fixed" test $rc -eq 0
 fi
 
+# Two spellings of one file (`../src/a.c` from build/, then the absolute
+# path): the first in the database gives its flags, whatever was named before.
+S=$WORK/spell
+mkdir -p "$S/src" "$S/build"
+cat >"$S/src/a.c" <<'C'
+#include <vtask.h>
+vtask fetch(void);
+int f(void) { vtask v = fetch(); WAIT(v); return 0; }
+C
+cp "$S/src/a.c" "$S/src/z.c"
+cat >"$S/build/compile_commands.json" <<J
+[ { "directory": "$S/build", "file": "../src/a.c",
+    "arguments": ["cc", "-I$INC", "-DWAIT(x)=vtask_await((x), 0); vtask_await((x), 0)", "-c", "../src/a.c"] },
+  { "directory": "$S", "file": "$S/src/a.c",
+    "arguments": ["cc", "-I$INC", "-DWAIT(x)=vtask_await((x), 0)", "-c", "$S/src/a.c"] } ]
+J
+run -p "$S/build" "$S/src/a.c"
+check "two spellings: the first entry's flags" has "$out" "a.c:3:[0-9]*: warning: .*\[VT001\]"
+run -p "$S/build" "$S/src/z.c" "$S/src/a.c"
+check "two spellings: the same flags after another file" has "$out" "a.c:3:[0-9]*: warning: .*\[VT001\]"
+
+# A relative "directory" is the current folder's.
+cat >"$S/rel.json" <<J
+[ { "directory": "build", "file": "../src/a.c",
+    "arguments": ["cc", "-I$INC", "-DWAIT(x)=vtask_await((x), 0); vtask_await((x), 0)", "-c", "../src/a.c"] } ]
+J
+(cd "$S" && "$VTLINT" -p rel.json src/a.c >"$WORK/out" 2>"$WORK/err"); out=$(cat "$WORK/out"); err=$(cat "$WORK/err")
+check "relative directory: the file is listed" has "$out" "a.c:3:[0-9]*: warning: .*\[VT001\]"
+check "relative directory: no 'not in' note" test -z "$(printf '%s' "$err" | grep 'not in')"
+
 echo "compdb: $passes passed, $fails failed"
 test $fails -eq 0
