@@ -653,17 +653,17 @@ static liveness live_vars(const vt_func *fn)
 {
 	size_t nb = fn->blocks.len;
 	liveness lv = { .words = (fn->vars.len + 63) / 64 + 1 };
-	uint64_t *tmp = xcalloc(lv.words, sizeof *tmp);
+	uint64_t *tmp = xcalloc(lv.words, sizeof *tmp), *always = xcalloc(lv.words, sizeof *always);
 	bool changed = true;
 
 	lv.in = xcalloc(nb * lv.words, sizeof *lv.in);
+	live_at_exit(fn, always); /* once, not per block and pass */
 	while (changed) {
 		changed = false;
 		for (size_t b = nb; b-- > 0;) {
 			const vt_block *blk = &fn->blocks.data[b];
 
-			memset(tmp, 0, lv.words * sizeof *tmp);
-			live_at_exit(fn, tmp);
+			memcpy(tmp, always, lv.words * sizeof *tmp);
 			if ((int)b == fn->exit && fn->ret >= 0)
 				set_bit(tmp, fn->ret, true);
 			for (size_t k = 0; k < blk->succ.len; k++)
@@ -677,6 +677,7 @@ static liveness live_vars(const vt_func *fn)
 		}
 	}
 	free(tmp);
+	free(always);
 	return lv;
 }
 
