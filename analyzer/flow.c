@@ -358,15 +358,18 @@ static void source_set(vt_rule_ctx *cx, state *s, int var)
 }
 
 /*
- * Its completion is no longer known, nor whether its tokens are current: it
- * went to code we do not follow.  A token read before is still stale after
- * a reset this function makes (source_reset).
+ * Its completion is no longer known, nor whether its current tokens still
+ * are: it went to code we do not follow.  Versions only grow, so a stale
+ * token stays stale; a current one read before is stale again after a
+ * reset this function makes (source_reset).
  */
 static void source_unknown(state *s, int var)
 {
-	st_source(s, var)->done = SRC_LOST;
+	srcst *src = st_source(s, var);
+
+	src->done = SRC_LOST;
 	for (size_t i = 0; i < s->toks.len; i++)
-		if (s->toks.data[i].source == var)
+		if (s->toks.data[i].source == var && s->toks.data[i].epoch == src->epoch)
 			s->toks.data[i].unsure = true;
 }
 
