@@ -472,33 +472,39 @@ static cJSON *result(sarif *sr, const vt_finding *f)
 
 /* ---- the run ----------------------------------------------------------------------- */
 
-/* Compiler errors and unreadable files: the run did not do all it was asked. */
+static cJSON *notification(sarif *sr, const vt_error *e, const char *level)
+{
+	cJSON *n = cJSON_CreateObject(), *p;
+	char *text = sentence(e->message);
+
+	cJSON_AddStringToObject(n, "level", level);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(n, "message"), "text", text);
+	free(text);
+	if (e->file && *e->file) {
+		source *s = find_source(sr, e->file);
+		cJSON *l = cJSON_CreateObject();
+
+		p = cJSON_AddObjectToObject(l, "physicalLocation");
+		cJSON_AddItemToObject(p, "artifactLocation", artifact(s));
+		if (e->line)
+			cJSON_AddItemToObject(p, "region", region(s, e->line, e->col));
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(n, "locations"), l);
+	}
+	return n;
+}
+
+/* Compiler errors and unreadable files: the run did not do all it was
+ * asked.  Functions analysed with paths merged (limits) did run, as notes. */
 static cJSON *invocation(sarif *sr, const vt_findings *fs)
 {
 	cJSON *inv = cJSON_CreateObject(), *notes;
 
 	cJSON_AddBoolToObject(inv, "executionSuccessful", fs->errors.len == 0);
 	notes = cJSON_AddArrayToObject(inv, "toolExecutionNotifications");
-	for (size_t i = 0; i < fs->errors.len; i++) {
-		const vt_error *e = &fs->errors.data[i];
-		cJSON *n = cJSON_CreateObject(), *p;
-		char *text = sentence(e->message);
-
-		cJSON_AddStringToObject(n, "level", "error");
-		cJSON_AddStringToObject(cJSON_AddObjectToObject(n, "message"), "text", text);
-		free(text);
-		if (e->file && *e->file) {
-			source *s = find_source(sr, e->file);
-			cJSON *l = cJSON_CreateObject();
-
-			p = cJSON_AddObjectToObject(l, "physicalLocation");
-			cJSON_AddItemToObject(p, "artifactLocation", artifact(s));
-			if (e->line)
-				cJSON_AddItemToObject(p, "region", region(s, e->line, e->col));
-			cJSON_AddItemToArray(cJSON_AddArrayToObject(n, "locations"), l);
-		}
-		cJSON_AddItemToArray(notes, n);
-	}
+	for (size_t i = 0; i < fs->errors.len; i++)
+		cJSON_AddItemToArray(notes, notification(sr, &fs->errors.data[i], "error"));
+	for (size_t i = 0; i < fs->limits.len; i++)
+		cJSON_AddItemToArray(notes, notification(sr, &fs->limits.data[i], "note"));
 	return inv;
 }
 

@@ -449,18 +449,31 @@ static int analyze_all(const vt_options *o, vt_cmds *cmds, size_t nreport, const
 
 /* ---- output -------------------------------------------------------------------------- */
 
-static void print_errors(const vt_findings *fs)
+static void print_places(const vt_error *es, size_t n, const char *kind)
 {
-	for (size_t i = 0; i < fs->errors.len; i++) {
-		const vt_error *e = &fs->errors.data[i];
+	for (size_t i = 0; i < n; i++) {
+		const vt_error *e = &es[i];
 
 		if (e->line && e->col)
-			fprintf(stderr, "%s:%u:%u: error: %s\n", e->file, e->line, e->col, e->message);
+			fprintf(stderr, "%s:%u:%u: %s: %s\n", e->file, e->line, e->col, kind, e->message);
 		else if (e->line)
-			fprintf(stderr, "%s:%u: error: %s\n", e->file, e->line, e->message);
+			fprintf(stderr, "%s:%u: %s: %s\n", e->file, e->line, kind, e->message);
 		else
-			fprintf(stderr, "%s: error: %s\n", e->file, e->message);
+			fprintf(stderr, "%s: %s: %s\n", e->file, kind, e->message);
 	}
+}
+
+static void print_errors(const vt_findings *fs)
+{
+	print_places(fs->errors.data, fs->errors.len, "error");
+}
+
+/* Functions analysed with paths merged: an empty report of them proves
+ * less, which a reader of the text report must learn from the report. */
+static void print_limits(const vt_findings *fs, const vt_options *o)
+{
+	if (!o->quiet)
+		print_places(fs->limits.data, fs->limits.len, "note");
 }
 
 static bool colored(const vt_options *o)
@@ -577,8 +590,10 @@ static int finish(const vt_options *o, const vt_cmds *cmds, const char *srcroot,
 		status = 2;
 	if (write_report(o, all, srcroot) != 0)
 		status = 2;
-	if (!strcmp(o->format->name, "text") || o->output)
+	if (!strcmp(o->format->name, "text") || o->output) {
 		print_errors(all);
+		print_limits(all, o);
+	}
 	fflush(stdout); /* the summary comes after the report, also on a terminal */
 	if (!o->quiet)
 		vt_print_summary(stderr, all, distinct_files(cmds), failed, hidden);

@@ -249,6 +249,25 @@ static const char *const invocation[] = { "invocations", "0", NULL };
 static const char *const notifications[] = { "invocations", "0", "toolExecutionNotifications",
 					     NULL };
 
+/* A run lists its errors, then its limits (notes), each in the report's
+ * order: the joined list, sorted by place, split the same way. */
+static cJSON *errors_first(cJSON *notes)
+{
+	cJSON *out = cJSON_CreateArray(), *rest = cJSON_CreateArray(), *it;
+
+	while ((it = cJSON_DetachItemFromArray(notes, 0))) {
+		cJSON *level = cJSON_GetObjectItemCaseSensitive(it, "level");
+		bool error = cJSON_IsString(level) && !strcmp(level->valuestring, "error");
+
+		cJSON_AddItemToArray(error ? out : rest, it);
+	}
+	while ((it = cJSON_DetachItemFromArray(rest, 0)))
+		cJSON_AddItemToArray(out, it);
+	cJSON_Delete(rest);
+	cJSON_Delete(notes);
+	return out;
+}
+
 /* One invocation: successful when every shard's was, with every shard's notifications. */
 static void unite_invocations(report *rs, int n)
 {
@@ -266,7 +285,8 @@ static void unite_invocations(report *rs, int n)
 	}
 	join(rs, n, notifications, &sarif_result, false, notes);
 	cJSON_ReplaceItemInObjectCaseSensitive(inv, "executionSuccessful", cJSON_CreateBool(ok));
-	cJSON_ReplaceItemInObjectCaseSensitive(inv, "toolExecutionNotifications", notes);
+	cJSON_ReplaceItemInObjectCaseSensitive(inv, "toolExecutionNotifications",
+					       errors_first(notes));
 }
 
 static void same_key(report *rs, int n, cJSON *(*where)(const report *), const char *key)

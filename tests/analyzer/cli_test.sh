@@ -78,6 +78,18 @@ check "-o writes the file" grep -q '"VT001"' "$WORK/r.json"
 check "-o leaves stdout empty" test -z "$out"
 run --format sarif-not "$DATA/double.c"; check "bad format exits 2" test $rc -eq 2
 
+# A function past the path budget: every format says so, --quiet hushes the note.
+run "$DATA/many_paths.c" -- -I"$INC"
+check "limit: a note on stderr at the function" has "$err" "many_paths.c:10:6: note: 'many' has more paths than vtlint keeps apart"
+check "limit: what rests on no merged path is reported" has "$out" "many_paths.c:34:9: warning: vtask 'a0' is consumed a second time"
+run --quiet "$DATA/many_paths.c" -- -I"$INC"
+check "limit: --quiet hushes the note" test -z "$err"
+run --format json "$DATA/many_paths.c" -- -I"$INC"
+check "limit: in json's limits" has "$out" '"limits":[[:space:]]*\[[[:space:]]*{'
+run --format sarif "$DATA/many_paths.c" -- -I"$INC"
+check "limit: a SARIF note notification" has "$(printf '%s' "$out" | tr -d ' \t\n')" '"toolExecutionNotifications":\[{"level":"note","message":{"text":"'"'"'many'"'"'hasmorepaths'
+check "limit: the SARIF run still succeeded" has "$out" '"executionSuccessful":[[:space:]]*true'
+
 run -j1 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"; one=$out
 run -j3 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"
 check "-j3 equals -j1" test "$out" = "$one"

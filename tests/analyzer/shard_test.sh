@@ -15,6 +15,8 @@ for f in "$SRC"/examples/*.c "$SRC"/fixtures/vt00*/*.c; do
 	i=$((i + 1)); d=a; [ $((i % 2)) -eq 0 ] && d=b
 	cp "$f" "$P/src/$d/$(printf '%02d' $i)_$(basename "$f")"
 done
+# A function past the path budget: its note (SARIF) or limit (JSON) merges too.
+cp "$(dirname "$0")/data/many_paths.c" "$P/src/a/00_many_paths.c"
 INC="-I$SRC/runtime/include"
 lint() { "$VTLINT" --quiet -j2 --srcroot "$P" "$@" -- $INC; }
 
