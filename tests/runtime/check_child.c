@@ -128,6 +128,31 @@ static int leaks(void)
 	return lost[0] == lost[1];
 }
 
+/* A leaked task whose address is left in blocks the program freed, which
+ * globals still point at: the allocator keeps a freed block whole (small
+ * ones in glibc's tcache, large ones in a bin), old words and size and
+ * all, but a freed block is no reference. */
+void *dangling[2];            /* global: a static never read may be optimised away */
+
+static int stale_in_freed(void)
+{
+	static const size_t words[2] = { 6, 4000 };
+	void *fence[2];
+
+	expect_vt007(__LINE__ + 1, "vt_task_new");
+	vt_task *t = vt_task_new();
+	for (int i = 0; i < 2; i++) {
+		void **b = malloc(words[i] * sizeof *b);
+
+		fence[i] = malloc(16);   /* the freed block stays apart, in a bin */
+		for (size_t k = 0; k < words[i]; k++)
+			b[k] = t;
+		dangling[i] = b;
+		free(b);
+	}
+	return fence[0] == fence[1];
+}
+
 /* Kept by globals and statics, released, moved into vtasks, or never
  * references at all: nothing to report. */
 vt_task *cache[4];            /* global (a static never read may be optimised away) */
@@ -212,6 +237,8 @@ int main(int argc, char **argv)
 		return completed_twice();
 	if (strcmp(mode, "vt007") == 0)
 		return leaks();
+	if (strcmp(mode, "freed007") == 0)
+		return stale_in_freed();
 	if (strcmp(mode, "clean007") == 0)
 		return no_leaks();
 	if (strcmp(mode, "enable") == 0) {
