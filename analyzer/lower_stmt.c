@@ -63,9 +63,18 @@ static void var_decl(L *l, CXCursor d)
 	if (clang_Cursor_hasVarDeclGlobalStorage(d) || clang_Cursor_hasVarDeclExternalStorage(d))
 		return; /* static initializers are constant: nothing runs */
 	if (vt_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
+		int v;
+
 		if (!clang_Cursor_isNull(init))
 			lw_expr(l, init);
-		lw_add_var(l, d, VAR_SOURCE);
+		v = lw_add_var(l, d, VAR_SOURCE);
+		if (!clang_Cursor_isNull(init)) {
+			/* `vt_source *s = &pool[i];` in a loop: another source each pass */
+			vt_event *r = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, d));
+
+			r->src = v;
+			r->flags = 1;
+		}
 	} else if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t)) {
 		local_vtask(l, d, init);
 	} else if (vt_is_vtask_ptr_type(t)) {
