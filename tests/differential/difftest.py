@@ -84,12 +84,7 @@ def build(t, path, exe, werror=True):
 def run(exe, args=(), timeout=60):
     """The runtime's reports as a list of (rule, line), and the exit status."""
     # P operations leak their vt_task by design: no leak checker on programs.
-    # No tcache: glibc keeps freed small blocks in a per-thread cache that
-    # libc reaches, and the stale task pointers left in them hide VT007's
-    # leaks from the runtime's conservative scan once 64 inputs have run in
-    # one process (seed 531784414, unit 6248: 0 of 576 leaks reported).
-    env = dict(os.environ, VT_CHECK="1", ASAN_OPTIONS="detect_leaks=0",
-               GLIBC_TUNABLES="glibc.malloc.tcache_count=0")
+    env = dict(os.environ, VT_CHECK="1", ASAN_OPTIONS="detect_leaks=0")
     p = subprocess.run([exe, *map(str, args)], capture_output=True, text=True,
                        env=env, timeout=timeout)
     reps = []
