@@ -742,21 +742,11 @@ static bool seen_before(const vt_cmds *out, size_t from, const vt_cmd *v)
 	return false;
 }
 
-/* --all: every C file of the database at -p, or of the one found from the current folder. */
-bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs)
+/* Every C file of db, each (file, arguments) once. */
+static void all_of(vt_compdb *c, db_ent *db, vt_cmds *out)
 {
-	char cwd[PATH_MAX];
 	size_t first = out->len;
-	db_ent *db;
 
-	if (!getcwd(cwd, sizeof cwd))
-		fatal("cannot read the current directory");
-	db = c->build_path ? given(c, errs) : discover(c, cwd, errs);
-	if (!db) {
-		if (!errs->errors.len)
-			vt_add_error(errs, cwd, 0, 0, "--all: no compile_commands.json here or above");
-		return false;
-	}
 	for (size_t i = 0; i < db->entries.len; i++) {
 		entry *e = &db->entries.data[i];
 		vt_cmd v;
@@ -771,5 +761,43 @@ bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs)
 		else
 			vec_push(out, v);
 	}
+}
+
+/* --all: every C file of the database at -p, or of the one found from the current folder. */
+bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs)
+{
+	char cwd[PATH_MAX];
+	db_ent *db;
+
+	if (!getcwd(cwd, sizeof cwd))
+		fatal("cannot read the current directory");
+	db = c->build_path ? given(c, errs) : discover(c, cwd, errs);
+	if (!db) {
+		if (!errs->errors.len)
+			vt_add_error(errs, cwd, 0, 0, "--all: no compile_commands.json here or above");
+		return false;
+	}
+	all_of(c, db, out);
 	return true;
+}
+
+/* Every C file of the database already read that commands name as their
+ * origin: the project around the files named, without reading it again. */
+void vt_compdb_all_of(vt_compdb *c, const char *origin, vt_cmds *out)
+{
+	for (size_t k = 0; k < c->seen.len; k++) {
+		db_ent *db = &c->seen.data[k];
+		char *name;
+		bool same;
+
+		if (!db->loaded)
+			continue;
+		name = shown(db->json);
+		same = !strcmp(name, origin);
+		free(name);
+		if (same) {
+			all_of(c, db, out);
+			return;
+		}
+	}
 }

@@ -120,11 +120,10 @@ static int named_files(const vt_options *o, vt_strings *files, vt_findings *all,
 	return all->errors.len > nerr ? 2 : 0;
 }
 
-/* Every file's command; a file whose database could not be read gets status 2. */
-static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings *all,
-		   size_t *failed)
+/* Every file's command, from db; a file whose database could not be read gets status 2. */
+static int prepare(const vt_options *o, vt_compdb *db, configs *cs, vt_cmds *cmds,
+		   vt_findings *all, size_t *failed)
 {
-	vt_compdb *db = vt_compdb_new(o->build_path);
 	vt_cmd_opts co = cmd_opts(o);
 	vt_strings files = { 0 };
 	int status = named_files(o, &files, all, failed);
@@ -148,7 +147,6 @@ static int prepare(const vt_options *o, configs *cs, vt_cmds *cmds, vt_findings 
 		free(files.data[i]);
 	}
 	free(files.data);
-	vt_compdb_free(db);
 	return configure(o, cs, cmds, all) | status;
 }
 
@@ -176,11 +174,12 @@ static void databases_of(const vt_cmds *cmds, vt_strings *dbs)
 }
 
 /*
- * The project is every file of the databases the named files came from:
- * those not named are appended, analysed for their summaries only.  With
- * `--` the named files are the project; with --summaries FILE, FILE is.
+ * The project is every file of the databases the named files came from (db
+ * read them already): those not named are appended, analysed for their
+ * summaries only.  With `--` the named files are the project; with
+ * --summaries FILE, FILE is.
  */
-static void project_files(const vt_options *o, configs *cs, vt_cmds *cmds)
+static void project_files(const vt_options *o, vt_compdb *db, configs *cs, vt_cmds *cmds)
 {
 	vt_cmd_opts co = cmd_opts(o);
 	vt_findings scratch = { 0 }; /* their problems are not what the user asked about */
@@ -190,12 +189,9 @@ static void project_files(const vt_options *o, configs *cs, vt_cmds *cmds)
 	if (o->dashdash || o->all || o->summaries || o->run.parse_only)
 		return; /* --parse-only: no summaries, the files named are the benchmark */
 	databases_of(cmds, &dbs);
+	vt_compdb_notes(db, NULL); /* notes are about the files named */
 	for (size_t k = 0; k < dbs.len; k++) {
-		vt_compdb *db = vt_compdb_new(dbs.data[k]);
-
-		vt_compdb_notes(db, NULL);
-		vt_compdb_all(db, &more, &scratch);
-		vt_compdb_free(db);
+		vt_compdb_all_of(db, dbs.data[k], &more);
 		free(dbs.data[k]);
 	}
 	for (size_t i = 0; i < more.len; i++) {
@@ -647,6 +643,7 @@ int main(int argc, char **argv)
 	configs cs = { 0 };
 	size_t failed = 0, nreport;
 	vt_store *store = NULL;
+	vt_compdb *db;
 	int status, worst;
 	char *srcroot;
 
@@ -656,9 +653,11 @@ int main(int argc, char **argv)
 	if (o.lsp)
 		return serve(&o);
 	cs.fallback = vt_config_default();
-	status = prepare(&o, &cs, &cmds, &all, &failed);
+	db = vt_compdb_new(o.build_path);
+	status = prepare(&o, db, &cs, &cmds, &all, &failed);
 	nreport = cmds.len;
-	project_files(&o, &cs, &cmds);
+	project_files(&o, db, &cs, &cmds);
+	vt_compdb_free(db);
 	srcroot = source_root(&o, &cmds);
 	if (o.shard_n)
 		shard_split(&o, &cmds, &nreport, srcroot);

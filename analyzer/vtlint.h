@@ -564,6 +564,8 @@ void vt_compdb_free(vt_compdb *c);
 /* From its database (the nearest listed file's flags when unlisted); false: unreadable. */
 bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings *errs);
 bool vt_compdb_all(vt_compdb *c, vt_cmds *out, vt_findings *errs);
+/* Every C file of the database read already whose commands say origin. */
+void vt_compdb_all_of(vt_compdb *c, const char *origin, vt_cmds *out);
 /* `--`: these arguments for file, no database read. */
 void vt_compdb_args(vt_compdb *c, const char *file, char *const *args, int n, vt_cmd *out);
 /* Where the notes on dropped options and unlisted files go (default stderr; NULL: nowhere). */
