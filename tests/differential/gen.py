@@ -51,6 +51,7 @@ FLAGS = {
     "unseen": True,      # &x given to unseen code: unseen.c, or a function pointer
     "srchelpers": True,  # producer: helpers taking vt_source * (clean across the call)
     "srckept": True,     # srchelpers: a helper that only makes a vtask keeps what is known
+    "srcpool": True,     # producer: `vt_source *sp = &pool[i];` declared in a loop body
     # Sub-flags of producer, off: constructs on which vtlint and the runtime
     # part ways (the programs are in the report; README.md says why).
     "srcmember": False,  # the source as a member of a local struct (&ps.s)
@@ -697,6 +698,10 @@ class Producer:
     # ---- vt_source ----
     def source(self):
         u, r, d = self.u, self.r, self.d
+        self.pooled = u.flags["srcpool"] and r.random() < 0.2
+        if self.pooled:
+            self.source_pool()
+            return
         if not u.flags["srcmember"] or r.random() < 0.6:
             sn = self.name("s")
             u.emit(d, f"vt_source {sn}; vt_source_init(&{sn}, NULL, NULL);")
@@ -705,6 +710,28 @@ class Producer:
             sn = self.name("ps")
             u.emit(d, f"struct psrc {sn} = {{ .n = 1 }}; vt_source_init(&{sn}.s, NULL, NULL);")
             S = f"&{sn}.s"
+        self.source_ops(S)
+
+    def source_pool(self):
+        """A pointer declared in a counted loop's body names another source
+        of a pool on each pass: each pass is a fresh source's operations,
+        but one vtlint did not see initialised (without on_consumed), so
+        after a consumption what was completed is not known."""
+        u, d = self.u, self.d
+        pn, i, sp = self.name("pool"), self.name("i"), self.name("sp")
+        u.emit(d, f"vt_source {pn}[2]; for (int {i} = 0; {i} < 2; {i}++) "
+                  f"vt_source_init(&{pn}[{i}], NULL, NULL);")
+        u.emit(d, f"for (int {i} = 0; {i} < 2; {i}++) {{")
+        self.d = d + 1
+        u.emit(self.d, f"vt_source *{sp} = &{pn}[{i}];")
+        self.source_ops(sp)
+        self.d = d
+        u.emit(d, "}")
+
+    def source_ops(self, S):
+        """Operations on source S (an address): tokens, vtasks, completions,
+        resets and helper calls, on every path or an input's."""
+        u, r, d = self.u, self.r, self.d
         resets = 0            # resets emitted (any of them may have run)
         tokens = []           # (name, resets when read)
         out = []              # [name, safe, must, used]: vtasks maybe unconsumed
@@ -756,6 +783,10 @@ class Producer:
                 if o[2] and not every:
                     text, every = GUARD.format(o[0]), True
                 u.emit(d, text)
+                if self.pooled and self.state == "direct":
+                    # vtlint did not see this pointer's source initialised
+                    # without on_consumed: a consumption may have reset it.
+                    self.state = "unknown"
                 # Consumed on some paths only: still outstanding on others.
                 o[3] = True
                 if every:
