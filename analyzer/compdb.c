@@ -686,7 +686,7 @@ void vt_compdb_args(vt_compdb *c, const char *file, char *const *args, int n, vt
 	char abs[PATH_MAX];
 
 	out->file = xstrdup(file);
-	out->path = xstrdup(realpath(file, abs) ? abs : file);
+	out->path = xstrdup(vt_realpath(file, abs) ? abs : file);
 	clean_args(args, n, out->path, NULL, out);
 	drop_unknown(c, out);
 }
@@ -706,8 +706,8 @@ bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings 
 	db_ent *db;
 
 	out->file = xstrdup(file);
-	out->path = xstrdup(realpath(file, abs) ? abs : file);
-	db = realpath(file, abs) ? database_for(c, abs, errs) : NULL;
+	out->path = xstrdup(vt_realpath(file, abs) ? abs : file);
+	db = vt_realpath(file, abs) ? database_for(c, abs, errs) : NULL;
 	if (errs->errors.len > nerr)
 		return false;
 	if (db)

@@ -249,7 +249,7 @@ char *vt_config_find(const char *source)
 	char dir[PATH_MAX], *slash;
 	struct stat st;
 
-	if (!realpath(source, dir))
+	if (!vt_realpath(source, dir))
 		return NULL;
 	while ((slash = strrchr(dir, '/'))) {
 		char *p;
@@ -270,7 +270,7 @@ bool vt_config_skips(const vt_config *c, const char *file)
 	const char *rel = file;
 	size_t n = c->dir ? strlen(c->dir) : 0;
 
-	if (!realpath(file, real))
+	if (!vt_realpath(file, real))
 		snprintf(real, sizeof real, "%s", file);
 	if (c->dir && !strncmp(real, c->dir, n) && real[n] == '/')
 		rel = real + n + 1;

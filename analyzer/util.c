@@ -178,3 +178,23 @@ char *vt_relative_path(const char *root, const char *path)
 		return xstrdup(real + 1);
 	return xstrdup(real);
 }
+
+bool vt_realpath(const char *path, char *out)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t n;
+
+	if (realpath(path, out))
+		return true;
+	if (errno != ENOENT || !*base)
+		return false;
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (!realpath(dir, out))
+		return false;
+	n = strlen(out);
+	return snprintf(out + n, PATH_MAX - n, "%s%s", n > 1 ? "/" : "", base) < (int)(PATH_MAX - n);
+}

@@ -63,6 +63,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *vt_read_file(const char *path, size_t *len);
+/* realpath(3), or for a file not on disk yet (an editor's new buffer) its
+ * folder's, with its name; false when neither resolves.  out: PATH_MAX. */
+bool vt_realpath(const char *path, char *out);
 unsigned vt_line_of(const char *text, const char *p);
 /* --srcroot, else $GITHUB_WORKSPACE, else the git top of near, else the current folder. */
 char *vt_source_root(const char *given, const char *near);

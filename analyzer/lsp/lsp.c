@@ -360,6 +360,18 @@ static void add_errors(const doc *d, const vt_findings *fs, cJSON *list)
 	}
 }
 
+/* Functions of the document analysed with paths merged: an Information at
+ * each, so that one without warnings is not taken for proven clean. */
+static void add_limits(const doc *d, const vt_findings *fs, cJSON *list)
+{
+	for (size_t i = 0; i < fs->limits.len; i++) {
+		const vt_error *e = &fs->limits.data[i];
+
+		if (!strcmp(e->file, d->cmd.path))
+			cJSON_AddItemToArray(list, diagnostic(d, e->line, e->col, 3, e->message));
+	}
+}
+
 static void publish(server *s, const doc *d, const vt_findings *fs)
 {
 	cJSON *p = cJSON_CreateObject();
@@ -372,6 +384,7 @@ static void publish(server *s, const doc *d, const vt_findings *fs)
 		add_errors(d, fs, list);
 		for (size_t i = 0; i < fs->items.len; i++)
 			cJSON_AddItemToArray(list, finding_json(d, &fs->items.data[i]));
+		add_limits(d, fs, list);
 	}
 	notify(s, "textDocument/publishDiagnostics", p);
 }

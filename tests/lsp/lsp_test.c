@@ -491,6 +491,42 @@ static void editing_session(client *c)
 	edits(c, (int)(strstr(line5, second) - line5) - 3);
 }
 
+/* A function with more paths than vtlint keeps apart: an Information at it
+ * says that what it does not report there is not proven.  The document is
+ * a new buffer, not on disk yet: proj/'s database and .vtlint.json are its
+ * (VT001 an error). */
+static void merged_paths(client *c)
+{
+	char uri[4300], text[4096], *p = text;
+	cJSON *m;
+	int info = 0;
+
+	snprintf(uri, sizeof uri, "file://%s/proj/many.c", workdir);
+	p += sprintf(p, "#include <vtask.h>\nint pick(void);\nvoid many(void)\n{\n");
+	for (int i = 0; i < 8; i++)
+		p += sprintf(p, "  vtask a%d = vtask_from_task(vt_task_new()), "
+			     "b%d = vtask_from_task(vt_task_new());\n"
+			     "  vtask *p%d = pick() ? &a%d : &b%d;\n", i, i, i, i, i);
+	for (int i = 0; i < 8; i++)
+		p += sprintf(p, "  (void)vtask_await(*p%d, NULL);\n", i);
+	sprintf(p, "  if (pick()) { (void)vtask_await(a0, NULL); (void)vtask_await(b0, NULL); }\n}\n");
+	open_doc(c, uri, text);
+	m = diagnostics(c, uri);
+	for (int i = 0; i < ndiags(m); i++) {
+		if (!strcmp(str(diag(m, i), "code"), "VT001"))
+			CHECK(num(diag(m, i), "severity") == 1,
+			      "a new buffer in proj/ does not get proj/.vtlint.json (VT001 an error)");
+		if (strstr(str(diag(m, i), "message"), "more paths than vtlint keeps apart")) {
+			info++;
+			CHECK(num(diag(m, i), "severity") == 3, "the budget note is not an Information");
+			CHECK(num(get(diag(m, i), "range.start"), "line") == 2,
+			      "the budget note is not at many() (line 2)");
+		}
+	}
+	CHECK(info == 1, "%d budget notes, not 1: %s", info, cJSON_PrintUnformatted(m));
+	cJSON_Delete(m);
+}
+
 /* ---- bad input ----------------------------------------------------------------------------- */
 
 static void append(char **all, size_t *n, const char *s)
@@ -692,6 +728,7 @@ int main(int argc, char **argv)
 	make_project();
 	spawn(&c, argv + i + 1);
 	editing_session(&c);
+	merged_paths(&c);
 	bad_messages(&c);
 	bad_documents(&c);
 	cross_file(&c);
