@@ -11,9 +11,10 @@
  * them too.  A heap block is recognised by the allocator's own bookkeeping:
  * under ASan its allocator interface says so exactly; with glibc's malloc
  * the size word just below the block must describe a block that fits in a
- * writable anonymous mapping and that glibc still counts as allocated (a
- * freed block it keeps in a bin or cache still holds the program's old
- * words, and libc's own globals reach it); under valgrind, whose allocator keeps no
+ * writable anonymous mapping, and glibc must not have taken it back into
+ * its bins (a freed block still holds the program's old words, and libc's
+ * own globals reach it; its caches of small blocks are not told apart from
+ * live ones); under valgrind, whose allocator keeps no
  * such header, a window of WINDOW bytes from the pointer is read.  A false match only makes the scan see more,
  * so it may hide a leak, never invent one.  Tasks themselves are not
  * followed (what a task's waiters reach is the library's, not the
@@ -43,7 +44,6 @@ struct scan {
 	struct vt__scan_set *set;
 	struct region *maps;         /* writable anonymous mappings, sorted */
 	size_t nmaps;
-	uintptr_t tcache_key;        /* glibc's mark of a block its tcache keeps; 0: none */
 	struct region *work;         /* heap blocks still to scan */
 	size_t nwork, capwork;
 	struct vt__pmap seen;        /* heap blocks already queued */
@@ -88,32 +88,20 @@ static void read_maps(struct scan *s)
 		fclose(f);
 }
 
-/* glibc writes a key in the second word of a small block its per-thread
- * cache keeps when it is freed: learnt from a block freed for the purpose
- * (taking one first makes room in its size's cache).  0 when the block went
- * elsewhere (no tcache). */
-static uintptr_t learn_tcache_key(void)
-{
-	uintptr_t *b = malloc(4 * sizeof *b), a = (uintptr_t)b;
-
-	if (!b)
-		return 0;
-	b[1] = 0;
-	free(b);
-	return ((const volatile uintptr_t *)a)[1];
-}
-
-/* Whether the chunk at p (size bytes with its header) is one the program
- * holds: glibc marks it in use in the next chunk's size word (PREV_INUSE),
- * except in its caches of small blocks, where the tcache key says free.
- * A freed block keeps its old words; they are no references. */
-static bool in_use(const struct scan *s, const struct region *m, uintptr_t p, uintptr_t size)
+/*
+ * Whether the chunk at p (size bytes with its header) may be one the
+ * program holds: glibc clears PREV_INUSE in the next chunk's size word when
+ * it takes a freed block back into its bins, and a freed block keeps its
+ * old words, which are no references.  Blocks in its caches of small ones
+ * (tcache, fastbins) keep the bit: they are followed, which may hide a
+ * leak.  (tcache's key in a block's second word is no proof: a block a
+ * dying thread freed to a fastbin keeps it when it is handed out again.)
+ */
+static bool in_use(const struct region *m, uintptr_t p, uintptr_t size)
 {
 	uintptr_t next = p + size - sizeof(uintptr_t);   /* the next chunk's size word */
 
-	if (next + sizeof(uintptr_t) > m->hi || !(*(const uintptr_t *)next & 1))
-		return false;
-	return !s->tcache_key || ((const uintptr_t *)p)[1] != s->tcache_key;
+	return next + sizeof(uintptr_t) <= m->hi && (*(const uintptr_t *)next & 1);
 }
 
 static const struct region *mapping_of(const struct scan *s, uintptr_t p)
@@ -163,7 +151,7 @@ NO_ASAN static uintptr_t block_end(const struct scan *s, uintptr_t p)
 	size = raw & ~(uintptr_t)7;
 	if (size < 4 * sizeof(uintptr_t) || size > m->hi - p + sizeof(uintptr_t))
 		return 0;
-	if (!(raw & 2) && !in_use(s, m, p, size))   /* 2: mmapped, alone in its mapping */
+	if (!(raw & 2) && !in_use(m, p, size))   /* 2: mmapped, alone in its mapping */
 		return 0;
 	return p + size - sizeof(uintptr_t);
 #endif
@@ -227,10 +215,6 @@ void vt__scan_globals(struct vt__scan_set *set)
 #ifndef VT__ASAN
 	read_maps(&s);
 	qsort(s.maps, s.nmaps, sizeof *s.maps, by_addr);
-#ifdef VT__VALGRIND
-	if (!RUNNING_ON_VALGRIND)
-#endif
-		s.tcache_key = learn_tcache_key();
 #endif
 	dl_iterate_phdr(scan_object, &s);
 	while (s.nwork > 0) {
