@@ -3,6 +3,7 @@
  * mode prints on stdout exactly the report lines it expects the runtime
  * to write on stderr; the parent compares the two and the exit status.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,32 @@ static int stale_in_freed(void)
 	return fence[0] == fence[1];
 }
 
+/* A global table reused from blocks another thread freed and then exited:
+ * glibc hands them out again with the words its caches wrote still in
+ * them, which must not make the table look free (nothing to report). */
+vt_task **table;
+static void *spare[7];
+
+static void *free_spares(void *arg)
+{
+	for (int i = 0; i < 7; i++)
+		free(spare[i]);
+	return arg;
+}
+
+static int reused_table(void)
+{
+	pthread_t th;
+
+	for (int i = 0; i < 7; i++)
+		spare[i] = malloc(3 * sizeof *table);
+	if (pthread_create(&th, NULL, free_spares, NULL) || pthread_join(th, NULL))
+		return 1;
+	table = malloc(3 * sizeof *table);
+	table[0] = vt_task_new();   /* kept: reached from a global */
+	return 0;
+}
+
 /* Kept by globals and statics, released, moved into vtasks, or never
  * references at all: nothing to report. */
 vt_task *cache[4];            /* global (a static never read may be optimised away) */
@@ -240,6 +267,8 @@ int main(int argc, char **argv)
 		return completed_twice();
 	if (strcmp(mode, "vt007") == 0)
 		return leaks();
+	if (strcmp(mode, "reused007") == 0)
+		return reused_table();
 	if (strcmp(mode, "freed007") == 0)
 		return stale_in_freed();
 	if (strcmp(mode, "clean007") == 0)

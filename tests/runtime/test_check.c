@@ -424,6 +424,8 @@ START_TEST(test_child_vt007_none) { expect_exit("clean007", "1", 0); }
 END_TEST
 START_TEST(test_child_vt007_freed_blocks_hide_nothing) { expect_exit("freed007", "1", 66); }
 END_TEST
+START_TEST(test_child_vt007_reused_blocks_are_live) { expect_exit("reused007", "1", 0); }
+END_TEST
 
 /* Checked mode off: the child exits with code and reports nothing. */
 static void expect_silent(const char *mode, int code)
@@ -489,6 +491,7 @@ int main(void)
 	tcase_add_test(tk, test_child_vt007_at_exit);
 	tcase_add_test(tk, test_child_vt007_none);
 	tcase_add_test(tk, test_child_vt007_freed_blocks_hide_nothing);
+	tcase_add_test(tk, test_child_vt007_reused_blocks_are_live);
 	tcase_add_test(tk, test_child_vt007_unchecked);
 	tcase_add_test(tk, test_child_unchecked);
 	tcase_add_test(tk, test_child_abort);
