@@ -376,7 +376,11 @@ static void source_unknown(state *s, int var)
 /*
  * A reset while a vtask made here from this version is live; then the next
  * version.  how: 0 vt_source_reset, 1 vt_source_init (or the local now names
- * another source), 2 given to a function vtlint does not follow.
+ * another source), 2 given to a function vtlint does not follow, 3 every
+ * source reached through a parameter so given, 4 reset by a followed callee
+ * (a finding there is the callee's).  After 1 the tokens read before say
+ * nothing: init starts the versions again, and another source has versions
+ * of its own.
  */
 static void source_reset(vt_rule_ctx *cx, state *s, int var, uint8_t how)
 {
@@ -398,6 +402,9 @@ static void source_reset(vt_rule_ctx *cx, state *s, int var, uint8_t how)
 		if (s->ops.data[i].source == var && (s->ops.data[i].status & ST_LIVE))
 			source_hooks(cx, var, SRC_OUTSTANDING, s->ops.data[i].born);
 	src = st_source(s, var);
+	for (size_t i = s->toks.len; how == 1 && i-- > 0;)
+		if (s->toks.data[i].source == var)
+			vec_remove(&s->toks, i);
 	for (size_t i = 0; i < s->toks.len; i++)
 		if (s->toks.data[i].source == var && s->toks.data[i].unsure) {
 			s->toks.data[i].unsure = false;
@@ -523,7 +530,7 @@ static void srccall(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *e
 		if (p->bits & SRC_FX_LOST)
 			source_unknown(s, ev->src);
 		else if (p->bits & SRC_FX_RESET)
-			source_reset(cx, s, ev->src, 1); /* its reset is the callee's finding to make */
+			source_reset(cx, s, ev->src, 4); /* its reset is the callee's finding to make */
 		returned(s, ev, p);
 		vec_push(work, s);
 	}
