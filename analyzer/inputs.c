@@ -299,6 +299,24 @@ static bool unwanted_header(vt_finding *f, void *arg)
 	return drop;
 }
 
+/* The functions past the path budget in headers reported as findings are. */
+static void filter_limits(vt_errors *ls, const header_rule *h)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < ls->len; i++) {
+		vt_finding at = { .loc = { .file = ls->data[i].file } };
+
+		if (unwanted_header(&at, (void *)h)) {
+			free(ls->data[i].file);
+			free(ls->data[i].message);
+		} else {
+			ls->data[j++] = ls->data[i];
+		}
+	}
+	ls->len = j;
+}
+
 void vt_filter_headers(vt_findings *fs, const char *main_path, const char *srcroot,
 		       const regex_t *re)
 {
@@ -306,6 +324,7 @@ void vt_filter_headers(vt_findings *fs, const char *main_path, const char *srcro
 	header_rule h = { main_real, srcroot, re };
 
 	vt_findings_drop(fs, unwanted_header, &h);
+	filter_limits(&fs->limits, &h);
 	free(main_real);
 }
 
@@ -357,6 +376,8 @@ void vt_display_paths(vt_findings *fs, const char *main_name)
 		for (size_t k = 0; k < f->notes.len; k++)
 			display(&f->notes.data[k].loc.file, cwd, main_name);
 	}
+	for (size_t i = 0; i < fs->limits.len; i++)
+		display((const char **)&fs->limits.data[i].file, cwd, main_name);
 }
 
 /* ---- one report per finding ---------------------------------------------------------------- */
@@ -400,6 +421,30 @@ static place *places_of(const vt_findings *fs, vt_strings *names)
 	return ps;
 }
 
+/* A function in a header past the budget in each unit that includes it:
+ * named once.  There are few, so each is compared with those kept. */
+static void unique_limits(vt_errors *ls)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < ls->len; i++) {
+		const vt_error *e = &ls->data[i];
+		bool dup = false;
+
+		for (size_t k = 0; k < j && !dup; k++)
+			dup = ls->data[k].line == e->line && ls->data[k].col == e->col &&
+			      !strcmp(ls->data[k].file, e->file) &&
+			      !strcmp(ls->data[k].message, e->message);
+		if (dup) {
+			free(e->file);
+			free(e->message);
+		} else {
+			ls->data[j++] = *e;
+		}
+	}
+	ls->len = j;
+}
+
 /*
  * Drops the findings that an earlier unit already reported at the same
  * place; returns how many.  Sorting the places puts each one's copies
@@ -435,6 +480,7 @@ size_t vt_findings_unique(vt_findings *fs)
 	free(names.data);
 	free(dup);
 	free(ps);
+	unique_limits(&fs->limits);
 	return n - j;
 }
 

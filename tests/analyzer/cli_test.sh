@@ -89,6 +89,18 @@ check "limit: in json's limits" has "$out" '"limits":[[:space:]]*\[[[:space:]]*{
 run --format sarif "$DATA/many_paths.c" -- -I"$INC"
 check "limit: a SARIF note notification" has "$(printf '%s' "$out" | tr -d ' \t\n')" '"toolExecutionNotifications":\[{"level":"note","message":{"text":"'"'"'many'"'"'hasmorepaths'
 check "limit: the SARIF run still succeeded" has "$out" '"executionSuccessful":[[:space:]]*true'
+# The same function past the budget in a header that two files include:
+# named once, as findings in headers are, and filtered as they are.
+mkdir -p "$WORK/hdr"
+sed 's/^void many(void)/static inline void many(void)/' "$DATA/many_paths.c" >"$WORK/hdr/many.h"
+printf '#include "many.h"\nvoid a(void) { many(); }\n' >"$WORK/hdr/a.c"
+printf '#include "many.h"\nvoid b(void) { many(); }\n' >"$WORK/hdr/b.c"
+(cd "$WORK/hdr" && "$VTLINT" --no-cache a.c b.c -- -I"$INC" >/dev/null 2>"$WORK/hdr/err")
+check "limit in a header: named once, relative as findings are" \
+	test "$(grep -c "^many.h:10:20: note: 'many' has more paths" "$WORK/hdr/err")" -eq 1
+(cd "$WORK/hdr" && "$VTLINT" --no-cache --header-filter 'nothing' a.c b.c -- -I"$INC" >/dev/null 2>"$WORK/hdr/err")
+check "limit in a header: --header-filter leaves it out as it leaves its findings" \
+	test "$(grep -c "more paths" "$WORK/hdr/err")" -eq 0
 
 run -j1 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"; one=$out
 run -j3 --quiet "$DATA/mixed.c" "$DATA/double.c" "$DATA/clean.c" -- -I"$INC"
