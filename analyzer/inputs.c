@@ -154,7 +154,10 @@ void vt_expand_files(const char *const *in, size_t n, vt_strings *out, vt_findin
 			if (!read_stdin)
 				add_stdin(out);
 			read_stdin = true;
-		} else if (stat(in[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+		} else if (stat(in[i], &st) != 0) {
+			/* now, before a database is searched for it (a typo is no new file) */
+			vt_add_error(errs, in[i], 0, 0, "cannot open: %s", strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
 			add_folder(in[i], out, errs);
 		} else {
 			vec_push(out, xstrdup(in[i]));

@@ -62,6 +62,11 @@ check "unlisted file: a note names the neighbour" has "$err" "src/new.c: note: n
 run "$P/src/sub/deeper.c"
 check "unlisted file in a subfolder: the closest path's flags" test $rc -eq 1
 rm -r "$P/src/new.c" "$P/src/sub"
+run "$P/src/typo.c" "$P/src/a.c"
+check "missing file: exit 2" test $rc -eq 2
+check "missing file: named" has "$err" "src/typo.c: error: cannot open"
+check "missing file: no note on another file's flags" test -z "$(printf '%s' "$err" | grep 'not in')"
+check "missing file: the others still analysed" has "$out" "src/a.c:6:[0-9]*: warning: .*\[VT001\]"
 
 # -p may name the JSON file itself, whatever its name.
 cp "$P/build/compile_commands.json" "$WORK/other-name.json"
