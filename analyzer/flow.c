@@ -405,6 +405,7 @@ static void source_reset(vt_rule_ctx *cx, state *s, int var, uint8_t how)
 	for (size_t i = s->toks.len; how == 1 && i-- > 0;)
 		if (s->toks.data[i].source == var)
 			vec_remove(&s->toks, i);
+	src->inited |= how == 1;
 	for (size_t i = 0; i < s->toks.len; i++)
 		if (s->toks.data[i].source == var && s->toks.data[i].unsure) {
 			s->toks.data[i].unsure = false;
@@ -529,8 +530,8 @@ static void srccall(vt_rule_ctx *cx, stateset *work, size_t i, const vt_event *e
 		s = st_copy(base);
 		if (p->bits & SRC_FX_LOST)
 			source_unknown(s, ev->src);
-		else if (p->bits & SRC_FX_RESET)
-			source_reset(cx, s, ev->src, 4); /* its reset is the callee's finding to make */
+		else if (p->bits & (SRC_FX_RESET | SRC_FX_INIT)) /* a finding there is the callee's */
+			source_reset(cx, s, ev->src, p->bits & SRC_FX_INIT ? 1 : 4);
 		returned(s, ev, p);
 		vec_push(work, s);
 	}
@@ -962,7 +963,8 @@ static unsigned slot_effect(const state *s, int var)
 	for (size_t i = 0; i < s->srcs.len; i++)
 		if (s->srcs.data[i].var == var)
 			return s->srcs.data[i].done == SRC_LOST ? SRC_FX_LOST
-			       : s->srcs.data[i].epoch ? SRC_FX_RESET : 0;
+			       : (s->srcs.data[i].epoch ? SRC_FX_RESET : 0) |
+				 (s->srcs.data[i].inited ? SRC_FX_INIT : 0);
 	return 0;
 }
 

@@ -1328,6 +1328,7 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	tree = tree_new(fn);
 	k = lw_children(fn);
 	body = k.len ? k.data[k.len - 1] : clang_getNullCursor();
+	l.body = body;
 
 	l.fn = cfg_new(name, lw_loc_of(&l, fn));
 	free(name);

@@ -51,6 +51,7 @@ typedef struct target {
 typedef struct L {
 	vt_lower_env *env;
 	vt_func *fn;
+	CXCursor body;         /* the function's body */
 	int cur;
 	int scope;
 	VEC(scope) scopes;
@@ -158,5 +159,10 @@ int lw_named_source(L *l, const char *name, int root, vt_loc at);
 bool lw_member_name(CXCursor c, char *buf, size_t n);
 void lw_source_escapes(L *l, int var, vt_loc at);
 void lw_forget_escaped_sources(L *l, vt_loc at);
+/* Whether a `vt_source *` value names one source each time it runs (`p`, `&src`). */
+bool lw_same_source_each_time(CXCursor e);
+/* Whether local var is given only this one value in the function (one write: its
+ * initializer or one assignment, no ++, --, compound assignment or &var). */
+bool lw_written_once(L *l, CXCursor var);
 
 #endif /* VTLINT_LOWER_H */

@@ -13,6 +13,81 @@
  */
 #include "lower.h"
 
+/*
+ * Whether e names one source whenever it runs: a parameter, or the address
+ * of a named object or its member (`one`, `&src`, `&c->rd`), with no
+ * index, arithmetic, call or local pointer in it, which may name another
+ * source on the next pass.
+ */
+bool lw_same_source_each_time(CXCursor e)
+{
+	cursors k;
+
+	e = lw_strip(e);
+	switch (lw_kind(e)) {
+	case CXCursor_DeclRefExpr: {
+		CXCursor r = clang_getCursorReferenced(e);
+
+		return lw_kind(r) == CXCursor_ParmDecl ||
+		       clang_getCursorType(r).kind != CXType_Pointer;
+	}
+	case CXCursor_MemberRefExpr:
+		k = lw_children(e);
+		return k.len == 1 && lw_same_source_each_time(k.data[0]);
+	case CXCursor_UnaryOperator:
+		k = lw_children(e);
+		return clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf && k.len == 1 &&
+		       lw_same_source_each_time(k.data[0]);
+	default:
+		return false;
+	}
+}
+
+typedef struct writes {
+	CXCursor var;
+	int n;
+} writes;
+
+static bool names_var(CXCursor e, CXCursor var)
+{
+	e = lw_strip(e);
+	return lw_kind(e) == CXCursor_DeclRefExpr &&
+	       clang_equalCursors(clang_getCursorReferenced(e), var);
+}
+
+static enum CXChildVisitResult count_write(CXCursor c, CXCursor parent, CXClientData d)
+{
+	writes *w = d;
+	enum CXCursorKind kind = lw_kind(c);
+	cursors k;
+
+	(void)parent;
+	if (kind == CXCursor_BinaryOperator || kind == CXCursor_CompoundAssignOperator) {
+		enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
+
+		k = lw_children(c);
+		w->n += b >= CXBinaryOperator_Assign && b <= CXBinaryOperator_OrAssign && k.len == 2 &&
+			names_var(k.data[0], w->var);
+	} else if (kind == CXCursor_UnaryOperator) {
+		enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(c);
+
+		k = lw_children(c);
+		w->n += (u == CXUnaryOperator_AddrOf || (u >= CXUnaryOperator_PostInc &&
+							 u <= CXUnaryOperator_PreDec)) &&
+			k.len == 1 && names_var(k.data[0], w->var);
+	}
+	return CXChildVisit_Recurse;
+}
+
+bool lw_written_once(L *l, CXCursor var)
+{
+	writes w = { var, clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(var)) ? 0 : 1 };
+
+	if (!clang_Cursor_isNull(l->body))
+		lw_walk(l->body, count_write, &w);
+	return w.n == 1;
+}
+
 /* The index of the function parameter parm (a ParmDecl), or -1. */
 static int param_index(CXCursor parm)
 {

@@ -54,36 +54,6 @@ static void local_vtask(L *l, CXCursor d, CXCursor init)
 	}
 }
 
-/*
- * Whether e names one source whenever it runs: a parameter, or the address
- * of a named object or its member (`one`, `&src`, `&c->rd`), with no
- * index, arithmetic, call or local pointer in it, which may name another
- * source on the next pass.
- */
-static bool same_source_each_time(CXCursor e)
-{
-	cursors k;
-
-	e = lw_strip(e);
-	switch (lw_kind(e)) {
-	case CXCursor_DeclRefExpr: {
-		CXCursor r = clang_getCursorReferenced(e);
-
-		return lw_kind(r) == CXCursor_ParmDecl ||
-		       clang_getCursorType(r).kind != CXType_Pointer;
-	}
-	case CXCursor_MemberRefExpr:
-		k = lw_children(e);
-		return k.len == 1 && same_source_each_time(k.data[0]);
-	case CXCursor_UnaryOperator:
-		k = lw_children(e);
-		return clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf && k.len == 1 &&
-		       same_source_each_time(k.data[0]);
-	default:
-		return false;
-	}
-}
-
 static void var_decl(L *l, CXCursor d)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(d);
@@ -98,7 +68,8 @@ static void var_decl(L *l, CXCursor d)
 		if (!clang_Cursor_isNull(init))
 			lw_expr(l, init);
 		v = lw_add_var(l, d, VAR_SOURCE);
-		if (!clang_Cursor_isNull(init) && !same_source_each_time(init)) {
+		if (!clang_Cursor_isNull(init) &&
+		    !(lw_same_source_each_time(init) && lw_written_once(l, d))) {
 			/* `vt_source *s = &pool[i];` in a loop: another source each pass */
 			vt_event *r = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, d));
 

@@ -265,7 +265,8 @@ static bool same_sources(const state *a, const state *b)
 	for (size_t i = 0; i < a->srcs.len; i++)
 		if (a->srcs.data[i].var != b->srcs.data[i].var ||
 		    a->srcs.data[i].done != b->srcs.data[i].done ||
-		    a->srcs.data[i].epoch != b->srcs.data[i].epoch)
+		    a->srcs.data[i].epoch != b->srcs.data[i].epoch ||
+		    a->srcs.data[i].inited != b->srcs.data[i].inited)
 			return false;
 	for (size_t i = 0; i < a->toks.len; i++)
 		if (a->toks.data[i].var != b->toks.data[i].var ||
@@ -596,7 +597,8 @@ uint64_t st_shape_hash(const state *s)
 	for (size_t i = 0; i < s->ptrs.len; i++)
 		h = mix(mix(h, s->ptrs.data[i].var), s->ptrs.data[i].target);
 	for (size_t i = 0; i < s->srcs.len; i++)
-		h = mix(mix(mix(h, s->srcs.data[i].var), s->srcs.data[i].done), s->srcs.data[i].epoch);
+		h = mix(mix(mix(h, s->srcs.data[i].var), s->srcs.data[i].done),
+			s->srcs.data[i].epoch | s->srcs.data[i].inited << 8);
 	for (size_t i = 0; i < s->toks.len; i++)
 		h = mix(mix(mix(h, s->toks.data[i].var), s->toks.data[i].source),
 			s->toks.data[i].epoch | s->toks.data[i].unsure << 8);

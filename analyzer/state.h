@@ -50,6 +50,7 @@ typedef struct fact {
 typedef struct srcst {
 	int var;
 	uint8_t done, epoch;
+	bool inited;                     /* vt_source_init ran, or the local was re-pointed */
 	const vt_event *completed;       /* the completion of this version (a note) */
 } srcst;
 

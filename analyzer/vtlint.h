@@ -386,8 +386,8 @@ typedef struct vt_sum_path {
  * itself (member ""), a source reached through it (member "->rx" or
  * ".q.src" after the parameter's name), or every such source ("*").  The
  * ways out of slot k are the paths of param VT_SRC_PATHS - k, their bits
- * SRC_FX_*: the version the caller knew ended (a reset), or nothing is
- * known any more.  A source in no slot is one the function leaves alone.
+ * SRC_FX_*: the version the caller knew ended (a reset; with INIT, by a
+ * vt_source_init, so versions started again), or nothing is known any more.  A source in no slot is one the function leaves alone.
  */
 typedef struct vt_src_slot {
 	int param;
@@ -396,7 +396,7 @@ typedef struct vt_src_slot {
 } vt_src_slot;
 
 enum { VT_SRC_PATHS = -2 };
-enum { SRC_FX_RESET = 1, SRC_FX_LOST = 2 };
+enum { SRC_FX_RESET = 1, SRC_FX_LOST = 2, SRC_FX_INIT = 4 /* the tokens before say nothing */ };
 
 typedef struct vt_summary {
 	int nparams;
