@@ -702,12 +702,13 @@ bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings 
 	char abs[PATH_MAX];
 	size_t nerr = errs->errors.len;
 	const entry *e = NULL;
-	bool exact = false;
+	bool exact = false, real;
 	db_ent *db;
 
 	out->file = xstrdup(file);
-	out->path = xstrdup(vt_realpath(file, abs) ? abs : file);
-	db = vt_realpath(file, abs) ? database_for(c, abs, errs) : NULL;
+	real = vt_realpath(file, abs);
+	out->path = xstrdup(real ? abs : file);
+	db = real ? database_for(c, abs, errs) : NULL;
 	if (errs->errors.len > nerr)
 		return false;
 	if (db)

@@ -290,10 +290,10 @@ static bool inside(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || (n == 1 && dir[0] == '/'));
 }
 
-static bool unwanted_header(vt_finding *f, void *arg)
+/* A place in a header whose findings are not reported. */
+static bool unwanted_file(const char *file, const header_rule *h)
 {
-	const header_rule *h = arg;
-	char *real = resolved(f->loc.file);
+	char *real = resolved(file);
 	bool drop = false;
 
 	if (strcmp(real, h->main_path))
@@ -302,15 +302,18 @@ static bool unwanted_header(vt_finding *f, void *arg)
 	return drop;
 }
 
+static bool unwanted_header(vt_finding *f, void *arg)
+{
+	return unwanted_file(f->loc.file, arg);
+}
+
 /* The functions past the path budget in headers reported as findings are. */
 static void filter_limits(vt_errors *ls, const header_rule *h)
 {
 	size_t j = 0;
 
 	for (size_t i = 0; i < ls->len; i++) {
-		vt_finding at = { .loc = { .file = ls->data[i].file } };
-
-		if (unwanted_header(&at, (void *)h)) {
+		if (unwanted_file(ls->data[i].file, h)) {
 			free(ls->data[i].file);
 			free(ls->data[i].message);
 		} else {

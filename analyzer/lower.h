@@ -159,10 +159,7 @@ int lw_named_source(L *l, const char *name, int root, vt_loc at);
 bool lw_member_name(CXCursor c, char *buf, size_t n);
 void lw_source_escapes(L *l, int var, vt_loc at);
 void lw_forget_escaped_sources(L *l, vt_loc at);
-/* Whether a `vt_source *` value names one source each time it runs (`p`, `&src`). */
-bool lw_same_source_each_time(CXCursor e);
-/* Whether local var is given only this one value in the function (one write: its
- * initializer or one assignment, no ++, --, compound assignment or &var). */
-bool lw_written_once(L *l, CXCursor var);
+/* `vt_source *` local var, declared by decl, given value: which source it names now. */
+void lw_source_pointed(L *l, int var, CXCursor decl, CXCursor value, vt_loc at);
 
 #endif /* VTLINT_LOWER_H */

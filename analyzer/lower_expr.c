@@ -479,15 +479,9 @@ static int assign(L *l, CXCursor c)
 		return -1;
 	}
 	if (e && !e->is_ptr && e->var >= 0 && l->fn->vars.data[e->var].kind == VAR_SOURCE) {
-		vt_event *r;
-
 		lw_expr(l, rhs);
-		if (lw_same_source_each_time(rhs) &&
-		    lw_written_once(l, clang_getCursorReferenced(lw_strip(lhs))))
-			return -1; /* `s = src;` at each pass: the same source throughout */
-		r = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, c)); /* `s = &pool[i]`: another */
-		r->src = e->var;
-		r->flags = 1;
+		lw_source_pointed(l, e->var, clang_getCursorReferenced(lw_strip(lhs)), rhs,
+				  lw_loc_of(l, c));
 		return -1;
 	}
 	lw_expr(l, lhs);

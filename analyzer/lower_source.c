@@ -19,7 +19,7 @@
  * index, arithmetic, call or local pointer in it, which may name another
  * source on the next pass.
  */
-bool lw_same_source_each_time(CXCursor e)
+static bool same_source_each_time(CXCursor e)
 {
 	cursors k;
 
@@ -33,11 +33,11 @@ bool lw_same_source_each_time(CXCursor e)
 	}
 	case CXCursor_MemberRefExpr:
 		k = lw_children(e);
-		return k.len == 1 && lw_same_source_each_time(k.data[0]);
+		return k.len == 1 && same_source_each_time(k.data[0]);
 	case CXCursor_UnaryOperator:
 		k = lw_children(e);
 		return clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf && k.len == 1 &&
-		       lw_same_source_each_time(k.data[0]);
+		       same_source_each_time(k.data[0]);
 	default:
 		return false;
 	}
@@ -79,13 +79,31 @@ static enum CXChildVisitResult count_write(CXCursor c, CXCursor parent, CXClient
 	return CXChildVisit_Recurse;
 }
 
-bool lw_written_once(L *l, CXCursor var)
+/* Whether local var is given only one value in the function: its
+ * initializer or one assignment, no ++, --, compound assignment or &var. */
+static bool written_once(L *l, CXCursor var)
 {
 	writes w = { var, clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(var)) ? 0 : 1 };
 
 	if (!clang_Cursor_isNull(l->body))
 		lw_walk(l->body, count_write, &w);
 	return w.n == 1;
+}
+
+/*
+ * `vt_source *` local var (declared by decl) given value at at: from there
+ * it names another source (`&pool[i]` in a loop), unless value is its only
+ * one and names the same source each time it runs (`s = src;`).
+ */
+void lw_source_pointed(L *l, int var, CXCursor decl, CXCursor value, vt_loc at)
+{
+	vt_event *r;
+
+	if (same_source_each_time(value) && written_once(l, decl))
+		return;
+	r = lw_emit(l, EV_SRC_RESET, at);
+	r->src = var;
+	r->flags = 1;
 }
 
 /* The index of the function parameter parm (a ParmDecl), or -1. */

@@ -68,14 +68,8 @@ static void var_decl(L *l, CXCursor d)
 		if (!clang_Cursor_isNull(init))
 			lw_expr(l, init);
 		v = lw_add_var(l, d, VAR_SOURCE);
-		if (!clang_Cursor_isNull(init) &&
-		    !(lw_same_source_each_time(init) && lw_written_once(l, d))) {
-			/* `vt_source *s = &pool[i];` in a loop: another source each pass */
-			vt_event *r = lw_emit(l, EV_SRC_RESET, lw_loc_of(l, d));
-
-			r->src = v;
-			r->flags = 1;
-		}
+		if (!clang_Cursor_isNull(init))
+			lw_source_pointed(l, v, d, init, lw_loc_of(l, d));
 	} else if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t)) {
 		local_vtask(l, d, init);
 	} else if (vt_is_vtask_ptr_type(t)) {

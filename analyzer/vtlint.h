@@ -387,7 +387,8 @@ typedef struct vt_sum_path {
  * ".q.src" after the parameter's name), or every such source ("*").  The
  * ways out of slot k are the paths of param VT_SRC_PATHS - k, their bits
  * SRC_FX_*: the version the caller knew ended (a reset; with INIT, by a
- * vt_source_init, so versions started again), or nothing is known any more.  A source in no slot is one the function leaves alone.
+ * vt_source_init, so versions started again), or nothing is known any
+ * more.  A source in no slot is one the function leaves alone.
  */
 typedef struct vt_src_slot {
 	int param;
