@@ -73,6 +73,13 @@ static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientD
 	lw_tree *t = d;
 	int p = (int)t->node.len - 1;
 
+	/*
+	 * libclang hands a ConstantExpr (a case label, an array size) as the
+	 * cursor of the expression inside, then that expression again as its
+	 * child: one node, or `case (4):` would be its own child for ever.
+	 */
+	if (same_bits(c, parent))
+		return CXChildVisit_Recurse;
 	while (p > 0 && !same_bits(t->node.data[p], parent) && !clang_equalCursors(t->node.data[p], parent))
 		p = t->parent.data[p];
 	if (p == 0 && !same_bits(t->node.data[0], parent) && !clang_equalCursors(t->node.data[0], parent)) {
