@@ -183,5 +183,5 @@ bool vt_callee_noreturn(CXCursor fn)
 
 	return listed_name(fn, noreturn_names) || declared_noreturn(fn) ||
 	       declared_noreturn(clang_getCanonicalCursor(fn)) ||
-	       (!clang_Cursor_isNull(def) && declared_noreturn(def));
+	       (!vt_cursor_null(def) && declared_noreturn(def));
 }

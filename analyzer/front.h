@@ -10,6 +10,16 @@
 
 #include "vtlint.h"
 
+/*
+ * clang_Cursor_isNull() without a call into libclang: its null cursor is
+ * CXCursor_InvalidFile with no data (clang_getNullCursor()), and lowering
+ * asks at every turn.
+ */
+static inline bool vt_cursor_null(CXCursor c)
+{
+	return c.kind == CXCursor_InvalidFile && !c.data[0] && !c.data[1] && !c.data[2];
+}
+
 /* What lowering needs from the unit around the function it lowers. */
 typedef struct vt_lower_env vt_lower_env;
 struct vt_lower_env {
@@ -59,7 +69,10 @@ const char *vt_callee_public_name(const char *name);
 /* The declaration says the function never returns. */
 bool vt_callee_noreturn(CXCursor fn);
 
-/* Types the lowering and the summaries agree on. */
+/* types.c: types the lowering and the summaries agree on, each asked once per unit. */
+void vt_types_forget(void); /* a new unit: its types are not the last one's */
+/* struct NAME whatever the qualifiers and typedefs around it (not remembered). */
+bool vt_struct_named(CXType t, const char *name);
 bool vt_is_vtask_type(CXType t);
 bool vt_is_vtask_ptr_type(CXType t);
 bool vt_is_task_ptr_type(CXType t);

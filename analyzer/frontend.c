@@ -32,7 +32,9 @@ typedef struct fn_rec {
 
 typedef struct file_name {
 	CXFile file;
-	char *name;
+	char *name;      /* NULL for the main file, which reports call u->name */
+	unsigned *lines; /* offsets where its lines start, counted when first asked */
+	size_t nlines;
 } file_name;
 
 enum { LOC_MEMO = 1024 };
@@ -78,35 +80,97 @@ void vt_frontend_free(struct vt_frontend *f)
 
 /* ---- places ------------------------------------------------------------------------- */
 
-static const char *file_name_of(unit *u, CXFile file)
+/* file's record in the unit, added when first seen (a header by its real path). */
+static file_name *file_of(unit *u, CXFile file)
 {
 	CXString s;
-	file_name n;
+	file_name n = { .file = file };
+
+	for (size_t i = 0; i < u->names.len; i++)
+		if (clang_File_isEqual(u->names.data[i].file, file))
+			return &u->names.data[i];
+	if (!clang_File_isEqual(file, u->main)) {
+		/* the same from every unit whatever its -working-directory */
+		s = clang_File_tryGetRealPathName(file);
+		if (!*clang_getCString(s)) {
+			clang_disposeString(s);
+			s = clang_getFileName(file);
+		}
+		n.name = xstrdup(clang_getCString(s));
+		clang_disposeString(s);
+	}
+	vec_push(&u->names, n);
+	return &u->names.data[u->names.len - 1];
+}
+
+static const char *file_name_of(unit *u, CXFile file)
+{
+	file_name *f;
 
 	if (!file)
 		return "<built-in>";
-	if (clang_File_isEqual(file, u->main))
-		return u->name; /* as the user or the database gave it */
-	for (size_t i = 0; i < u->names.len; i++)
-		if (clang_File_isEqual(u->names.data[i].file, file))
-			return u->names.data[i].name;
-	/* a header: by its real path, the same from every unit whatever its -working-directory */
-	s = clang_File_tryGetRealPathName(file);
-	if (!*clang_getCString(s)) {
-		clang_disposeString(s);
-		s = clang_getFileName(file);
+	f = file_of(u, file);
+	return f->name ? f->name : u->name; /* the main file as the user or the database named it */
+}
+
+/*
+ * Where f's lines start, as clang counts them: "\r\n" ends one line, a lone
+ * "\r" or "\n" (so "\n\r" is two) ends one each.
+ */
+static bool count_lines(unit *u, file_name *f)
+{
+	size_t size = 0, n = 1;
+	const char *text = clang_getFileContents(u->env.tu, f->file, &size), *p, *end;
+	bool cr;
+
+	if (!text)
+		return false;
+	end = text + size;
+	cr = memchr(text, '\r', size) != NULL; /* rare: without it, memchr finds each line's end */
+	f->lines = xmalloc(sizeof *f->lines);
+	f->lines[0] = 0;
+	for (p = text; p < end; p++) {
+		if (!cr && !(p = memchr(p, '\n', (size_t)(end - p))))
+			break;
+		if (*p != '\n' && *p != '\r')
+			continue;
+		if (*p == '\r' && p + 1 < end && p[1] == '\n')
+			p++;
+		if (!(n & (n - 1)))
+			f->lines = xrealloc(f->lines, 2 * n * sizeof *f->lines);
+		f->lines[n++] = (unsigned)(p + 1 - text);
 	}
-	n = (file_name){ .file = file, .name = xstrdup(clang_getCString(s)) };
-	clang_disposeString(s);
-	vec_push(&u->names, n);
-	return n.name;
+	f->nlines = n;
+	return true;
+}
+
+/* The line and column of offset off in file, from its line starts. */
+static bool line_of(unit *u, CXFile file, unsigned off, unsigned *line, unsigned *col)
+{
+	file_name *f = file_of(u, file);
+	size_t lo = 0, hi;
+
+	if (!f->lines && !count_lines(u, f))
+		return false;
+	for (hi = f->nlines; hi - lo > 1;) { /* the last line start <= off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*line = (unsigned)lo + 1;
+	*col = off - f->lines[lo] + 1;
+	return true;
 }
 
 /*
  * The lowering asks for the same places again and again (an operator and its
- * events, a call and its arguments), and each answer costs libclang a walk
- * through the source manager: the answers are kept, by the location's own
- * bits, in a direct-mapped table of the unit.
+ * events, a call and its arguments): the answers are kept, by the location's
+ * own bits, in a direct-mapped table of the unit.  A miss asks libclang for
+ * the offset only; the line and column come from the unit's own line table
+ * (libclang's line and column lookups were most of the cost of a place).
  */
 static vt_loc env_loc(vt_lower_env *env, CXSourceLocation sl)
 {
@@ -114,12 +178,14 @@ static vt_loc env_loc(vt_lower_env *env, CXSourceLocation sl)
 	size_t h = ((size_t)sl.int_data * 0x9E3779B1u >> 8) % LOC_MEMO;
 	struct loc_memo *m = &u->locs[h];
 	CXFile file;
-	unsigned line, col;
+	unsigned line = 0, col = 0, off;
 
 	if (m->set && m->key.int_data == sl.int_data && m->key.ptr_data[0] == sl.ptr_data[0] &&
 	    m->key.ptr_data[1] == sl.ptr_data[1])
 		return m->loc;
-	clang_getExpansionLocation(sl, &file, &line, &col, NULL);
+	clang_getExpansionLocation(sl, &file, NULL, NULL, &off);
+	if (file && !line_of(u, file, off, &line, &col))
+		clang_getExpansionLocation(sl, &file, &line, &col, NULL);
 	*m = (struct loc_memo){ sl, { .file = file_name_of(u, file), .line = line, .col = col }, true };
 	return m->loc;
 }
@@ -296,7 +362,7 @@ static vt_summary *env_summary(vt_lower_env *env, CXCursor callee)
 	CXCursor def = clang_getCursorDefinition(callee);
 	fn_rec *rec;
 
-	if (clang_Cursor_isNull(def))
+	if (vt_cursor_null(def))
 		return store_summary(u, callee);
 	if (!(rec = find_fn(u, def)))
 		return NULL;
@@ -451,8 +517,10 @@ static void unit_free(unit *u)
 	vt_unit_sums_free(&u->sums);
 	for (size_t i = 0; i < u->fns.len; i++)
 		vt_summary_free(&u->fns.data[i].sum);
-	for (size_t i = 0; i < u->names.len; i++)
+	for (size_t i = 0; i < u->names.len; i++) {
 		free(u->names.data[i].name);
+		free(u->names.data[i].lines);
+	}
 	free(u->fns.data);
 	free(u->fn_slot);
 	free(u->locs);
@@ -483,6 +551,7 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		   .path = path, .name = name, .opts = o, .out = out };
 	int status = 0;
 
+	vt_types_forget();
 	u.locs = xcalloc(LOC_MEMO, sizeof *u.locs);
 	u.main = clang_getFile(tu, path);
 	if (report_diagnostics(&u, tu))

@@ -240,48 +240,6 @@ bool lw_same_label(CXCursor a, CXCursor b)
 	return clang_equalLocations(clang_getCursorLocation(a), clang_getCursorLocation(b));
 }
 
-/* struct NAME whatever the qualifiers and typedefs around it. */
-static bool is_struct_named(CXType t, const char *name)
-{
-	CXCursor d;
-	CXString s;
-	bool r;
-
-	t = clang_getCanonicalType(t);
-	if (t.kind != CXType_Record)
-		return false;
-	d = clang_getTypeDeclaration(t);
-	s = clang_getCursorSpelling(d);
-	r = clang_getCursorKind(d) == CXCursor_StructDecl && strcmp(clang_getCString(s), name) == 0;
-	clang_disposeString(s);
-	return r;
-}
-
-bool vt_is_vtask_type(CXType t)
-{
-	return is_struct_named(t, "vtask");
-}
-
-bool vt_is_vtask_ptr_type(CXType t)
-{
-	t = clang_getCanonicalType(t);
-	return (t.kind == CXType_Pointer && vt_is_vtask_type(clang_getPointeeType(t))) ||
-	       (t.kind == CXType_IncompleteArray && vt_is_vtask_type(clang_getArrayElementType(t)));
-}
-
-bool vt_is_scalar_type(CXType t)
-{
-	t = clang_getCanonicalType(t);
-	return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) || t.kind == CXType_Enum ||
-	       t.kind == CXType_Pointer;
-}
-
-bool vt_is_task_ptr_type(CXType t)
-{
-	t = clang_getCanonicalType(t);
-	return t.kind == CXType_Pointer && is_struct_named(clang_getPointeeType(t), "vt_task");
-}
-
 /* A value vtlint tracks: a vtask, or a vt_task * reference (VT007). */
 bool lw_cursor_is_vtask(CXCursor c)
 {
@@ -395,12 +353,48 @@ int lw_block(L *l)
 
 /* ---- variables ------------------------------------------------------------------ */
 
+/* clang_equalCursors() of two declarations, without the call. */
+static bool same_decl(CXCursor a, CXCursor b)
+{
+	return a.kind == b.kind && a.data[0] == b.data[0] && a.data[2] == b.data[2];
+}
+
+static size_t decl_slot(const L *l, CXCursor decl)
+{
+	size_t h = (size_t)(((uintptr_t)decl.data[0] >> 4) * 0x9E3779B97F4A7C15ULL >> 20);
+
+	for (h &= l->var_cap - 1; l->var_slot[h]; h = (h + 1) & (l->var_cap - 1))
+		if (same_decl(l->vars.data[l->var_slot[h] - 1].decl, decl))
+			break;
+	return h;
+}
+
+/*
+ * The newest entry is the one lookups find: a big function (an interpreter's
+ * loop) has hundreds of locals and names one at every turn, so they are
+ * indexed rather than searched.
+ */
+static void add_entry(L *l, var_ent e)
+{
+	vec_push(&l->vars, e);
+	if (2 * l->vars.len > l->var_cap) {
+		free(l->var_slot);
+		l->var_cap = l->var_cap ? 2 * l->var_cap : 64;
+		l->var_slot = xcalloc(l->var_cap, sizeof *l->var_slot);
+		for (size_t i = 0; i + 1 < l->vars.len; i++)
+			l->var_slot[decl_slot(l, l->vars.data[i].decl)] = (int)i + 1;
+	}
+	l->var_slot[decl_slot(l, e.decl)] = (int)l->vars.len;
+}
+
 var_ent *lw_lookup(L *l, CXCursor decl)
 {
-	for (size_t i = l->vars.len; i-- > 0;)
-		if (clang_equalCursors(l->vars.data[i].decl, decl))
-			return &l->vars.data[i];
-	return NULL;
+	size_t h;
+
+	if (!l->var_cap || !clang_isDeclaration(decl.kind))
+		return NULL;
+	h = decl_slot(l, decl);
+	return l->var_slot[h] ? &l->vars.data[l->var_slot[h] - 1] : NULL;
 }
 
 /* The entry for what a DeclRefExpr (under parens and casts) names, or NULL. */
@@ -461,7 +455,7 @@ int lw_add_var(L *l, CXCursor decl, enum vt_var_kind k)
 	free(name);
 	if (k == VAR_INT)
 		type_domain(clang_getCursorType(decl), &l->fn->vars.data[v]);
-	vec_push(&l->vars, e);
+	add_entry(l, e);
 	if (k == VAR_VTASK || k == VAR_PARAM)
 		vec_push(&l->scopes.data[l->scope].vars, v);
 	return v;
@@ -475,7 +469,7 @@ int lw_add_ptr(L *l, CXCursor decl)
 	var_ent e = { .decl = decl, .var = v, .fact = -1, .is_ptr = true };
 
 	free(name);
-	vec_push(&l->vars, e);
+	add_entry(l, e);
 	return v;
 }
 
@@ -523,8 +517,8 @@ static enum CXChildVisitResult find_fn_visit(CXCursor c, CXCursor parent, CXClie
 	if (lw_kind(c) == CXCursor_FunctionDecl && lw_name_is(c, names)) {
 		CXCursor def = clang_getCursorDefinition(c);
 
-		f->found = clang_Cursor_isNull(def) ? c : def;
-		if (!clang_Cursor_isNull(def))
+		f->found = vt_cursor_null(def) ? c : def;
+		if (!vt_cursor_null(def))
 			return CXChildVisit_Break;
 	}
 	return CXChildVisit_Continue;
@@ -569,7 +563,7 @@ void lw_note_cleanup(L *l, CXCursor decl, int v)
 	if (attr) {
 		struct cleanup c = { .var = v, .fn = cleanup_fn(l, decl) };
 
-		if (!clang_Cursor_isNull(c.fn))
+		if (!vt_cursor_null(c.fn))
 			vec_push(&l->cleanups, c);
 	}
 }
@@ -670,7 +664,7 @@ static bool null_pointer_constant(CXCursor c)
 
 	if (t.kind != CXType_Pointer)
 		return false;
-	while (!clang_Cursor_isNull(in = lw_cast_operand(c)))
+	while (!vt_cursor_null(in = lw_cast_operand(c)))
 		c = in;
 	if (lw_kind(c) == CXCursor_GNUNullExpr)
 		return true;
@@ -785,7 +779,7 @@ CXCursor lw_strip_value(CXCursor c)
 
 		c = lw_strip(c);
 		in = lw_cast_operand(c);
-		if (clang_Cursor_isNull(in) ||
+		if (vt_cursor_null(in) ||
 		    !lw_keeps_values(clang_getCursorType(in), clang_getCursorType(c)))
 			return c;
 		c = in;
@@ -846,7 +840,7 @@ void lw_set_task_fact(L *l, int fact, CXCursor rhs, vt_loc at)
 
 	if (fact < 0)
 		return;
-	if (clang_Cursor_isNull(rhs) || !lw_constant(lw_strip(rhs), &k)) {
+	if (vt_cursor_null(rhs) || !lw_constant(lw_strip(rhs), &k)) {
 		lw_forget(l, fact, at);
 		return;
 	}
@@ -865,7 +859,7 @@ CXCursor lw_truth_operand(CXCursor c)
 {
 	CXCursor in = lw_cast_operand(c);
 
-	if (!clang_Cursor_isNull(in)) {
+	if (!vt_cursor_null(in)) {
 		CXType to = clang_getCanonicalType(clang_getCursorType(c));
 
 		if (to.kind == CXType_Bool || lw_keeps_values(clang_getCursorType(in), to))
@@ -892,7 +886,7 @@ CXCursor lw_peel_truth(CXCursor c, bool *neg)
 
 		c = lw_strip(c);
 		in = lw_truth_operand(c);
-		if (!clang_Cursor_isNull(in)) {
+		if (!vt_cursor_null(in)) {
 			c = in;
 			continue;
 		}
@@ -1001,14 +995,6 @@ int lw_addr_value(L *l, CXCursor c)
 
 /* ---- vt_sources (VT006): the names a function gives them ---------------------------- */
 
-bool vt_is_source_type(CXType t)
-{
-	t = clang_getCanonicalType(t);
-	if (t.kind == CXType_Pointer)
-		t = clang_getCanonicalType(clang_getPointeeType(t));
-	return is_struct_named(t, "vt_source");
-}
-
 /* "p->pool.src" for a member chain rooted at a parameter; false when it is not. */
 bool lw_member_name(CXCursor c, char *buf, size_t n)
 {
@@ -1087,7 +1073,7 @@ static enum CXChildVisitResult addr_visit(CXCursor c, CXCursor parent, CXClientD
 		cursors k = lw_children(c);
 		CXCursor s = k.len ? lw_strip(k.data[0]) : clang_getNullCursor();
 
-		if (!clang_Cursor_isNull(s) && lw_kind(s) == CXCursor_DeclRefExpr)
+		if (!vt_cursor_null(s) && lw_kind(s) == CXCursor_DeclRefExpr)
 			vec_push(out, clang_getCursorReferenced(s));
 	}
 	return CXChildVisit_Recurse;
@@ -1153,7 +1139,7 @@ typedef struct rt_scan {
 	bool found;
 } rt_scan;
 
-/* A record type is the runtime's by its name, as is_struct_named() decides; each asked once. */
+/* A record type is the runtime's by its name, as vt_struct_named() decides; each asked once. */
 static bool record_is_runtime(rt_scan *s, CXType t)
 {
 	CXCursor d = clang_getTypeDeclaration(t);
@@ -1164,7 +1150,7 @@ static bool record_is_runtime(rt_scan *s, CXType t)
 		if (s->seen.data[i].hash == h && clang_equalCursors(s->seen.data[i].decl, d))
 			return s->seen.data[i].runtime;
 	for (size_t i = 0; runtime_structs[i] && !r.runtime; i++)
-		r.runtime = is_struct_named(t, runtime_structs[i]);
+		r.runtime = vt_struct_named(t, runtime_structs[i]);
 	vec_push(&s->seen, r);
 	return r.runtime;
 }
@@ -1311,6 +1297,7 @@ static void lower_free(L *l)
 		free(l->scopes.data[i].vars.data);
 	free(l->scopes.data);
 	free(l->vars.data);
+	free(l->var_slot);
 	free(l->labels.data);
 	free(l->gotos.data);
 	free(l->targets.data);

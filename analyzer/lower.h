@@ -56,6 +56,8 @@ typedef struct L {
 	int scope;
 	VEC(scope) scopes;
 	VEC(var_ent) vars;
+	int *var_slot;  /* open addressing over vars by declaration: newest index + 1 (0: empty) */
+	size_t var_cap;
 	VEC(label) labels;
 	VEC(jump) gotos;
 	VEC(target *) targets;

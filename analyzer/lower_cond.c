@@ -39,7 +39,7 @@ static bool visible_call(L *l, CXCursor c)
 	if (lw_kind(c) != CXCursor_CallExpr)
 		return false;
 	fn = clang_getCursorReferenced(c);
-	return !clang_Cursor_isNull(clang_getCursorDefinition(fn)) ||
+	return !vt_cursor_null(clang_getCursorDefinition(fn)) ||
 	       (lw_kind(fn) == CXCursor_FunctionDecl && l->env->summary(l->env, fn));
 }
 
@@ -232,7 +232,7 @@ void lw_cond(L *l, CXCursor c, int t, int f)
 		lw_jump_to(l, k ? t : f);
 		return;
 	}
-	if (!clang_Cursor_isNull(lw_truth_operand(c))) {
+	if (!vt_cursor_null(lw_truth_operand(c))) {
 		lw_cond(l, lw_truth_operand(c), t, f);
 		return;
 	}

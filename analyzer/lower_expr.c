@@ -448,7 +448,7 @@ static void wrote(L *l, CXCursor lhs, CXCursor rhs, vt_loc at)
 	if (!through_pointer(lhs))
 		return;
 	lw_forget_aliased(l, at);
-	if (!clang_Cursor_isNull(rhs))
+	if (!vt_cursor_null(rhs))
 		lw_note_escapes(l, rhs); /* `s->out = &x`: x's address leaves */
 }
 
@@ -620,7 +620,7 @@ static int unary(L *l, CXCursor c)
 	CXCursor sub = k.len ? k.data[0] : clang_getNullCursor();
 	int r = -1, x;
 
-	if (clang_Cursor_isNull(sub))
+	if (vt_cursor_null(sub))
 		return -1;
 	switch (u) {
 	case CXUnaryOperator_AddrOf:
@@ -926,7 +926,7 @@ static int generic(L *l, CXCursor c)
 /* An expression in value context; returns the variable holding its vtask, or -1. */
 int lw_expr(L *l, CXCursor c)
 {
-	if (clang_Cursor_isNull(c))
+	if (vt_cursor_null(c))
 		return -1;
 	switch (lw_kind(c)) {
 	case CXCursor_DeclRefExpr:

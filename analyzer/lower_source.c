@@ -83,9 +83,9 @@ static enum CXChildVisitResult count_write(CXCursor c, CXCursor parent, CXClient
  * initializer or one assignment, no ++, --, compound assignment or &var. */
 static bool written_once(L *l, CXCursor var)
 {
-	writes w = { var, clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(var)) ? 0 : 1 };
+	writes w = { var, vt_cursor_null(clang_Cursor_getVarDeclInitializer(var)) ? 0 : 1 };
 
-	if (!clang_Cursor_isNull(l->body))
+	if (!vt_cursor_null(l->body))
 		lw_walk(l->body, count_write, &w);
 	return w.n == 1;
 }
@@ -149,68 +149,13 @@ static CXCursor base_of(CXCursor c)
 /* The parameter an access chain (`p`, `&p->a.b`, `p->q[1]`) starts from, or -1. */
 int lw_chain_param(CXCursor c)
 {
-	for (int depth = 0; depth < 64 && !clang_Cursor_isNull(c); depth++) {
+	for (int depth = 0; depth < 64 && !vt_cursor_null(c); depth++) {
 		c = lw_strip(c);
 		if (lw_kind(c) == CXCursor_DeclRefExpr)
 			return ref_param(c);
 		c = base_of(c);
 	}
 	return -1;
-}
-
-/*
- * The record declarations looked into so far, for the whole query: one with
- * no source in reach is not looked into again by another route, so the walk
- * is linear in the records reachable from the type.
- */
-typedef struct reach {
-	VEC(CXCursor) seen;
-	bool found;
-} reach;
-
-static bool reaches(reach *r, CXType t);
-
-static enum CXVisitorResult field_reaches(CXCursor field, CXClientData d)
-{
-	reach *r = d;
-
-	if (reaches(r, clang_getCursorType(field)))
-		r->found = true;
-	return r->found ? CXVisit_Break : CXVisit_Continue;
-}
-
-/* A vt_source is stored in t, or in what t points to, member after member. */
-static bool reaches(reach *r, CXType t)
-{
-	CXCursor decl;
-
-	t = clang_getCanonicalType(t);
-	while (t.kind == CXType_Pointer || t.kind == CXType_ConstantArray)
-		t = clang_getCanonicalType(t.kind == CXType_Pointer ? clang_getPointeeType(t)
-								    : clang_getArrayElementType(t));
-	if (vt_is_source_type(t))
-		return true;
-	if (t.kind != CXType_Record)
-		return false;
-	decl = clang_getTypeDeclaration(t);
-	for (size_t i = 0; i < r->seen.len; i++)
-		if (clang_equalCursors(r->seen.data[i], decl))
-			return false;
-	vec_push(&r->seen, decl);
-	clang_Type_visitFields(t, field_reaches, r);
-	return r->found;
-}
-
-/* A pointer through which some vt_source is reached (a `struct conn *`, a `vt_source *`). */
-bool vt_reaches_source(CXType t)
-{
-	reach r = { 0 };
-	bool found;
-
-	t = clang_getCanonicalType(t);
-	found = t.kind == CXType_Pointer && reaches(&r, t);
-	free(r.seen.data);
-	return found;
 }
 
 static bool reaches_source(CXCursor a)

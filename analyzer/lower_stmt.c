@@ -33,7 +33,7 @@ static void local_vtask(L *l, CXCursor d, CXCursor init)
 {
 	int v, x;
 
-	if (clang_Cursor_isNull(init)) {
+	if (vt_cursor_null(init)) {
 		v = lw_add_var(l, d, VAR_VTASK);
 		task_fact(l, d, init);
 		lw_note_cleanup(l, d, v);
@@ -65,27 +65,27 @@ static void var_decl(L *l, CXCursor d)
 	if (vt_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
 		int v;
 
-		if (!clang_Cursor_isNull(init))
+		if (!vt_cursor_null(init))
 			lw_expr(l, init);
 		v = lw_add_var(l, d, VAR_SOURCE);
-		if (!clang_Cursor_isNull(init))
+		if (!vt_cursor_null(init))
 			lw_source_pointed(l, v, d, init, lw_loc_of(l, d));
 	} else if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t)) {
 		local_vtask(l, d, init);
 	} else if (vt_is_vtask_ptr_type(t)) {
-		int target = clang_Cursor_isNull(init) ? -1 : lw_addr_value(l, init);
+		int target = vt_cursor_null(init) ? -1 : lw_addr_value(l, init);
 
-		if (target < 0 && !clang_Cursor_isNull(init))
+		if (target < 0 && !vt_cursor_null(init))
 			lw_expr(l, init);
 		lw_point(l, lw_add_ptr(l, d), target, lw_loc_of(l, d));
 	} else if (vt_is_scalar_type(t)) {
 		int v = lw_add_var(l, d, VAR_INT);
 
-		if (clang_Cursor_isNull(init))
+		if (vt_cursor_null(init))
 			lw_forget(l, v, lw_loc_of(l, d));
 		else
 			lw_assign_int(l, v, init, lw_loc_of(l, d));
-	} else if (!clang_Cursor_isNull(init)) {
+	} else if (!vt_cursor_null(init)) {
 		if (lw_kind(lw_strip(init)) == CXCursor_InitListExpr)
 			lw_init_list(l, lw_strip(init));
 		else
@@ -308,7 +308,7 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 	enum vt_cmp op;
 	int tv;
 
-	if (clang_Cursor_isNull(init) || clang_Cursor_isNull(test))
+	if (vt_cursor_null(init) || vt_cursor_null(test))
 		return false;
 	if (lw_kind(init) == CXCursor_DeclStmt) {
 		cursors k = lw_children(init);
@@ -325,7 +325,7 @@ static bool counted_loop(L *l, CXCursor init, CXCursor test)
 			var = clang_getCursorReferenced(lw_strip(k.data[0]));
 		value = k.data[1];
 	}
-	if (clang_Cursor_isNull(var) || clang_Cursor_isNull(value) || !lw_constant(value, &c1))
+	if (vt_cursor_null(var) || vt_cursor_null(value) || !lw_constant(value, &c1))
 		return false;
 	if (!lw_comparison(l, lw_strip(test), &tv, &op, &c2) || !lw_lookup(l, var) ||
 	    lw_lookup(l, var)->var != tv)
@@ -353,11 +353,11 @@ static void for_stmt(L *l, CXCursor c)
 
 	for_parts(l, c, part, &body);
 	lw_push_scope(l);
-	if (!clang_Cursor_isNull(part[0]))
+	if (!vt_cursor_null(part[0]))
 		stmt(l, part[0]);
 	lw_jump_to(l, counted_loop(l, part[0], part[1]) ? inner : head);
 	l->cur = head;
-	if (clang_Cursor_isNull(part[1]))
+	if (vt_cursor_null(part[1]))
 		lw_jump_to(l, inner);
 	else
 		lw_stmt_cond(l, part[1], inner, out);
@@ -367,7 +367,7 @@ static void for_stmt(L *l, CXCursor c)
 	lw_jump_to(l, step);
 	pop_target(l);
 	l->cur = step;
-	if (!clang_Cursor_isNull(part[2]))
+	if (!vt_cursor_null(part[2]))
 		full_expr(l, part[2]);
 	lw_jump_to(l, head);
 	l->cur = out;
@@ -591,7 +591,7 @@ static void goto_edge(L *l, jump *j, label *lab)
 {
 	int via = j->block;
 
-	if (clang_Cursor_isNull(j->target)) { /* computed: a block per target for its drops */
+	if (vt_cursor_null(j->target)) { /* computed: a block per target for its drops */
 		via = cfg_block(l->fn);
 		cfg_edge(l->fn, j->block, via);
 	}
@@ -604,7 +604,7 @@ void lw_resolve_gotos(L *l)
 	for (size_t i = 0; i < l->gotos.len; i++) {
 		jump *j = &l->gotos.data[i];
 
-		if (!clang_Cursor_isNull(j->target)) {
+		if (!vt_cursor_null(j->target)) {
 			label *lab = find_label(l, j->target);
 
 			if (lab)
