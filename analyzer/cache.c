@@ -165,6 +165,7 @@ static char *entry_path(const vt_cache *c, const vt_cmd *cmd, const vt_run_opts 
 	mix(&h, o->rule_override, sizeof o->rule_override);
 	mix(&h, &o->show_suppressed, sizeof o->show_suppressed);
 	mix(&h, &o->headers, sizeof o->headers);
+	mix(&h, &o->lazy, sizeof o->lazy); /* a lazy entry's exports are not all of them */
 	name = hex(h);
 	path = xasprintf("%s/%s.json", c->dir, name);
 	free(name);

@@ -531,10 +531,24 @@ static void unit_free(unit *u)
 
 static void analyze_with_memo(unit *u, vt_memo *m, const char *text, size_t len);
 
+/*
+ * Lazily, a function that cannot touch a vtask makes no finding and says
+ * nothing of one: only its return values can matter, to a caller that
+ * does touch one, which analyses it on demand (env_summary).
+ */
+static bool wanted(unit *u, size_t i)
+{
+	fn_rec *r = &u->fns.data[i];
+
+	if (!(r->in_main || u->opts->headers) || r->state != FN_TODO)
+		return false;
+	return !u->opts->lazy || takes_vtasks(r->def) || vt_touches_runtime(r->def);
+}
+
 static void analyze_main_fns(unit *u)
 {
 	for (size_t i = 0; i < u->fns.len; i++)
-		if ((u->fns.data[i].in_main || u->opts->headers) && u->fns.data[i].state == FN_TODO)
+		if (wanted(u, i))
 			analyze_fn(u, i);
 }
 

@@ -1238,7 +1238,7 @@ static enum CXChildVisitResult rt_visit(CXCursor c, CXCursor parent, CXClientDat
  * either (callers' tests select nothing by its result), its body need not
  * be lowered.  One walk, stopped at the first such cursor.
  */
-static bool touches_runtime(CXCursor fn)
+bool vt_touches_runtime(CXCursor fn)
 {
 	rt_scan s = { 0 };
 
@@ -1337,7 +1337,7 @@ vt_func *vt_lower(vt_lower_env *env, CXCursor fn)
 	if (lw_kind(body) == CXCursor_CompoundStmt)
 		l.fn->end = lw_loc_end(&l, body);
 	if (lw_kind(body) == CXCursor_CompoundStmt &&
-	    (env->lower_all || l.fn->ret >= 0 || touches_runtime(fn))) {
+	    (env->lower_all || l.fn->ret >= 0 || vt_touches_runtime(fn))) {
 		cursors a = lw_addresses_in(body);
 
 		l.aliased.data = a.data; /* same element type: the locals a pointer may reach */

@@ -251,6 +251,7 @@ static void analyze_one(const job *j, struct vt_frontend *f, size_t i)
 	ro.store = j->store;
 	ro.sums = &j->sums[i];
 	ro.dump_cfg = j->dumping ? ro.dump_cfg : NULL;
+	ro.lazy = j->cmds->len == 1 && !j->o->summaries_only && !ro.dump_cfg;
 	vt_findings_free(&j->results[i]); /* an earlier round's */
 	vt_unit_sums_free(&j->sums[i]);
 	memset(&j->results[i], 0, sizeof j->results[i]);

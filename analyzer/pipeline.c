@@ -14,7 +14,8 @@ static vt_unit_opts unit_opts(const vt_cmd *c, const vt_run_opts *o)
 	vt_unit_opts u = { .args = (const char *const *)c->args.data, .nargs = (int)c->args.len,
 			   .config = c->config, .dump_cfg = o->dump_cfg,
 			   .parse_only = o->parse_only, .headers = o->headers,
-			   .includes = o->includes, .store = o->store, .sums = o->sums };
+			   .includes = o->includes, .store = o->store, .sums = o->sums,
+			   .lazy = o->lazy };
 
 	/* the command line beats the configuration, which beats the rule's default */
 	for (int r = 0; r < vt_nrules; r++)

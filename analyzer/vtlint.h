@@ -589,6 +589,7 @@ typedef struct vt_unit_opts {
 	vt_strings *includes;    /* when set: every file the unit included, appended */
 	const vt_store *store;   /* other files' summaries, or NULL: the unit alone */
 	vt_unit_sums *sums;      /* when set: the unit's exports and lookups */
+	bool lazy;               /* no other file reads its exports: see vt_run_opts */
 } vt_unit_opts;
 
 struct vt_frontend;
@@ -627,6 +628,12 @@ typedef struct vt_run_opts {
 	vt_strings *includes;               /* when set: every file the unit read (cache.c) */
 	const vt_store *store;              /* other files' summaries, or NULL */
 	vt_unit_sums *sums;                 /* when set: the unit's exports and lookups */
+	/*
+	 * No other file reads this one's summaries (a run of one file): a
+	 * function that cannot touch a vtask is analysed only when a caller
+	 * needs its summary, and is not exported otherwise.
+	 */
+	bool lazy;
 } vt_run_opts;
 
 /* 0, or 2 when the file could not be analysed or its NOLINT comments are unmatched. */

@@ -61,5 +61,16 @@ check "and rewritten" cmp "$WORK/changed.json" "$WORK/again.json"
 lint --disable VT001 >"$WORK/disabled.json"
 check "rule options are part of the key" test "$(grep -c '"VT001"' "$WORK/disabled.json")" -eq 0
 
+# A file analysed alone skips, unless asked, what cannot touch a vtask and
+# exports less: its entry must not answer a run where other files read it.
+R=$WORK/rv; mkdir -p "$R"
+cp "$SRC"/fixtures/multi/clean_return_values_elsewhere/* "$R/"
+rv() { "$VTLINT" --quiet --format json --srcroot "$R" "$@" -- -I"$SRC/runtime/include" -I"$R"; }
+rv --no-cache "$R/config.c" "$R/main.c" >"$WORK/rv_nocache.json"
+rv --cache-dir "$WORK/rvcache" "$R/config.c" >/dev/null
+rv --cache-dir "$WORK/rvcache" "$R/config.c" "$R/main.c" >"$WORK/rv_warm.json"
+check "a file's entry from a run of it alone does not answer for its summaries" \
+	cmp "$WORK/rv_nocache.json" "$WORK/rv_warm.json"
+
 echo "cache: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
