@@ -1231,6 +1231,21 @@ static enum CXChildVisitResult rt_visit(CXCursor c, CXCursor parent, CXClientDat
 }
 
 /*
+ * A parameter through which a vt_source is reached (a `struct conn *`): the
+ * function may pass it to one that resets or completes the source, which
+ * its summary must say though nothing in it has a runtime type.
+ */
+static bool hands_on_sources(CXCursor fn)
+{
+	int n = clang_Cursor_getNumArguments(fn);
+
+	for (int i = 0; i < n; i++)
+		if (vt_reaches_source(clang_getCursorType(clang_Cursor_getArgument(fn, i))))
+			return true;
+	return false;
+}
+
+/*
  * Whether anything in the function (parameters, declarations, expressions)
  * has one of the runtime's types.  Every event but an int local's facts
  * names a value of such a type, so a function with none makes no finding
@@ -1242,7 +1257,7 @@ bool vt_touches_runtime(CXCursor fn)
 {
 	rt_scan s = { 0 };
 
-	if (type_is_runtime(&s, clang_getCursorType(fn)))
+	if (type_is_runtime(&s, clang_getCursorType(fn)) || hands_on_sources(fn))
 		s.found = true;
 	else
 		lw_walk(fn, rt_visit, &s);

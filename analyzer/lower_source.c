@@ -262,13 +262,18 @@ static void give_chain(L *l, CXCursor a, const vt_summary *sum, int i, int *ret,
 /*
  * Argument i of a call to a function that is not libvtask's: a source the
  * callee may complete or reset, or a pointer it reaches sources through.
- * True when a is a source (there is nothing else to lower in it).
+ * The callee's summary speaks only of parameters of such types: one given
+ * the source as a `void *` converts it back out of sight, as unseen code
+ * would.  True when a is a source (there is nothing else to lower in it).
  */
 bool lw_source_argument(L *l, CXCursor a, const vt_summary *sum, int i, const char *name,
 			int *ret)
 {
 	int x = lw_source_of(l, a);
 
+	/* a parameter that cannot name a source (`void *`, `...`) is followed no further */
+	if (sum && (i >= sum->nparams || !reaches_source(a)))
+		sum = NULL;
 	if (x >= 0) {
 		if (!(name && vt_callee_is_producer(name)))
 			give_source(l, x, sum, i, ret, lw_loc_of(l, a));
