@@ -82,6 +82,8 @@ bool vt_is_task_ptr_type(CXType t);
 bool vt_is_source_type(CXType t);
 /* A pointer through which a vt_source is reached, member after member. */
 bool vt_reaches_source(CXType t);
+/* A vtask, a vtask *, a vt_task * or a way to a vt_source among fn's parameters. */
+bool vt_takes_vtasks(CXCursor fn);
 /* Scalars whose tested values can rule paths out (rules.md: "two tests of the same local"). */
 bool vt_is_scalar_type(CXType t);
 /* One of libvtask's vt_source functions, whose effect the lowering knows (VT006). */

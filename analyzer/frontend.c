@@ -305,28 +305,13 @@ static void analyze_fn(unit *u, size_t i)
 	vec_push(&u->done, i);
 }
 
-/* A vtask, a vtask *, a vt_task * or a way to a vt_source among its parameters. */
-static bool takes_vtasks(CXCursor fn)
-{
-	int n = clang_Cursor_getNumArguments(fn);
-
-	for (int i = 0; i < n; i++) {
-		CXType t = clang_getCursorType(clang_Cursor_getArgument(fn, i));
-
-		if (vt_is_vtask_type(t) || vt_is_vtask_ptr_type(t) || vt_is_task_ptr_type(t) ||
-		    vt_reaches_source(t))
-			return true;
-	}
-	return false;
-}
-
 /*
  * A summary of it can tell its callers something: what it does with a vtask
  * it is given, or which values it returns (a scalar its callers may test).
  */
 static bool summary_matters(CXCursor fn)
 {
-	return takes_vtasks(fn) || vt_is_scalar_type(clang_getCursorResultType(fn));
+	return vt_takes_vtasks(fn) || vt_is_scalar_type(clang_getCursorResultType(fn));
 }
 
 static bool returns_known(const vt_summary *s)
@@ -503,7 +488,7 @@ static void export_fns(unit *u)
 
 		if (!r->in_main || r->state != FN_DONE ||
 		    clang_getCursorLinkage(r->def) != CXLinkage_External ||
-		    !(takes_vtasks(r->def) || returns_known(&r->sum)))
+		    !(vt_takes_vtasks(r->def) || returns_known(&r->sum)))
 			continue;
 		usr = clang_getCursorUSR(r->def);
 		x = (vt_export){ xstrdup(clang_getCString(usr)), vt_summary_copy(&r->sum) };
@@ -542,7 +527,7 @@ static bool wanted(unit *u, size_t i)
 
 	if (!(r->in_main || u->opts->headers) || r->state != FN_TODO)
 		return false;
-	return !u->opts->lazy || takes_vtasks(r->def) || vt_touches_runtime(r->def);
+	return !u->opts->lazy || vt_touches_runtime(r->def);
 }
 
 static void analyze_main_fns(unit *u)

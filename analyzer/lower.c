@@ -1231,25 +1231,12 @@ static enum CXChildVisitResult rt_visit(CXCursor c, CXCursor parent, CXClientDat
 }
 
 /*
- * A parameter through which a vt_source is reached (a `struct conn *`): the
- * function may pass it to one that resets or completes the source, which
- * its summary must say though nothing in it has a runtime type.
- */
-static bool hands_on_sources(CXCursor fn)
-{
-	int n = clang_Cursor_getNumArguments(fn);
-
-	for (int i = 0; i < n; i++)
-		if (vt_reaches_source(clang_getCursorType(clang_Cursor_getArgument(fn, i))))
-			return true;
-	return false;
-}
-
-/*
  * Whether anything in the function (parameters, declarations, expressions)
- * has one of the runtime's types.  Every event but an int local's facts
- * names a value of such a type, so a function with none makes no finding
- * and its summary says nothing of any parameter; when it returns no scalar
+ * has one of the runtime's types, or a parameter reaches a vt_source (the
+ * function may hand it to one that resets it, which its summary must say).
+ * Every event but an int local's facts names a value of such a type, so a
+ * function with none makes no finding and its summary says nothing of any
+ * parameter; when it returns no scalar
  * either (callers' tests select nothing by its result), its body need not
  * be lowered.  One walk, stopped at the first such cursor.
  */
@@ -1257,7 +1244,7 @@ bool vt_touches_runtime(CXCursor fn)
 {
 	rt_scan s = { 0 };
 
-	if (type_is_runtime(&s, clang_getCursorType(fn)) || hands_on_sources(fn))
+	if (type_is_runtime(&s, clang_getCursorType(fn)) || vt_takes_vtasks(fn))
 		s.found = true;
 	else
 		lw_walk(fn, rt_visit, &s);

@@ -205,3 +205,18 @@ bool vt_reaches_source(CXType t)
 {
 	return ask(t, TY_REACHES, reaches_source);
 }
+
+/* A vtask, a vtask *, a vt_task * or a way to a vt_source among fn's parameters. */
+bool vt_takes_vtasks(CXCursor fn)
+{
+	int n = clang_Cursor_getNumArguments(fn);
+
+	for (int i = 0; i < n; i++) {
+		CXType t = clang_getCursorType(clang_Cursor_getArgument(fn, i));
+
+		if (vt_is_vtask_type(t) || vt_is_vtask_ptr_type(t) || vt_is_task_ptr_type(t) ||
+		    vt_reaches_source(t))
+			return true;
+	}
+	return false;
+}
