@@ -1173,6 +1173,11 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 	free(en.cx.param_use);
 	free(en.lost);
 	free(en.cx.finding_notes.data);
+}
+
+/* The pooled states outlive the function: a unit's next one reuses them. */
+void vt_flow_release(void)
+{
 	st_pool_drain();
 }
 

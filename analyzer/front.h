@@ -49,6 +49,7 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 
 /* lower*.c: one function definition into its CFG of vtask events. */
 vt_func *vt_lower(vt_lower_env *env, CXCursor fn);
+void vt_lower_release(void); /* the unit is done: what vt_lower kept for the next function */
 /* Anything in fn (its type, declarations, expressions) of one of the runtime's types. */
 bool vt_touches_runtime(CXCursor fn);
 void vt_lower_env_free(vt_lower_env *env);

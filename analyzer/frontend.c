@@ -568,6 +568,8 @@ int vt_analyze_tu(CXTranslationUnit tu, const char *path, const char *name,
 		memset(&u.sums, 0, sizeof u.sums);
 	}
 	unit_free(&u);
+	vt_lower_release();
+	vt_flow_release();
 	return status;
 }
 

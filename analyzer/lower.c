@@ -34,11 +34,22 @@ typedef struct lw_tree {
 	int *kidx;              /* the node each of kids is */
 	int *slot;              /* open addressing over node, index + 1 (0: empty) */
 	size_t cap;
+	int *fill;              /* scratch for tree_index */
+	size_t room;            /* nodes the arrays above hold */
 	VEC(CXCursor *) spill;  /* children of cursors outside the tree, asked of libclang */
 	bool bad;
 } lw_tree;
 
 static __thread lw_tree *tree; /* the function being lowered (vt_lower nests for callees) */
+
+/*
+ * Trees done with, kept for the next function: a unit's functions are
+ * lowered one after another, and growing a tree's arrays from nothing for
+ * each cost more than indexing it.  One per nesting level of vt_lower.
+ */
+enum { SPARE_TREES = 4 };
+static __thread lw_tree *spare[SPARE_TREES];
+static __thread int nspare;
 
 /* Statements by their Stmt (the enclosing declaration they carry varies by route). */
 static size_t cursor_hash(CXCursor c)
@@ -80,9 +91,9 @@ static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientD
 	 */
 	if (same_bits(c, parent))
 		return CXChildVisit_Recurse;
-	while (p > 0 && !same_bits(t->node.data[p], parent) && !clang_equalCursors(t->node.data[p], parent))
+	while (p > 0 && !cursor_same(t->node.data[p], parent))
 		p = t->parent.data[p];
-	if (p == 0 && !same_bits(t->node.data[0], parent) && !clang_equalCursors(t->node.data[0], parent)) {
+	if (p == 0 && !cursor_same(t->node.data[0], parent)) {
 		t->bad = true; /* a parent not on the path: trust libclang alone */
 		return CXChildVisit_Break;
 	}
@@ -91,22 +102,56 @@ static enum CXChildVisitResult tree_visit(CXCursor c, CXCursor parent, CXClientD
 	return CXChildVisit_Recurse;
 }
 
+/* Room for n nodes in every per-node array. */
+static void tree_room(lw_tree *t, size_t n)
+{
+	if (n <= t->room)
+		return;
+	t->room = n * 2;
+	t->kid0 = xrealloc(t->kid0, t->room * sizeof *t->kid0);
+	t->nkids = xrealloc(t->nkids, t->room * sizeof *t->nkids);
+	t->end = xrealloc(t->end, t->room * sizeof *t->end);
+	t->kids = xrealloc(t->kids, t->room * sizeof *t->kids);
+	t->kidx = xrealloc(t->kidx, t->room * sizeof *t->kidx);
+	t->fill = xrealloc(t->fill, t->room * sizeof *t->fill);
+}
+
+/* The open-addressed index from cursor to node. */
+static void tree_hash(lw_tree *t)
+{
+	size_t n = t->node.len, cap;
+
+	for (cap = 16; cap < 2 * n; cap *= 2)
+		;
+	if (cap > t->cap)
+		t->slot = xrealloc(t->slot, cap * sizeof *t->slot);
+	t->cap = cap;
+	memset(t->slot, 0, cap * sizeof *t->slot);
+	for (size_t i = 0; i < n; i++) {
+		size_t h = cursor_hash(t->node.data[i]) & (cap - 1);
+
+		while (t->slot[h] && !cursor_same(t->node.data[t->slot[h] - 1], t->node.data[i]))
+			h = (h + 1) & (cap - 1);
+		if (!t->slot[h]) /* the same Stmt twice (an OpaqueValueExpr): one record serves */
+			t->slot[h] = (int)i + 1;
+	}
+}
+
 /* Children lists, subtree ends and the index, from the preorder walk. */
 static void tree_index(lw_tree *t)
 {
-	size_t n = t->node.len, *fill = xcalloc(n + 1, sizeof *fill);
+	size_t n = t->node.len;
 
-	t->kid0 = xcalloc(n + 1, sizeof *t->kid0);
-	t->nkids = xcalloc(n + 1, sizeof *t->nkids);
-	t->end = xcalloc(n + 1, sizeof *t->end);
-	t->kids = xcalloc(n + 1, sizeof *t->kids);
-	t->kidx = xcalloc(n + 1, sizeof *t->kidx);
+	tree_room(t, n + 1);
+	memset(t->nkids, 0, (n + 1) * sizeof *t->nkids);
+	memset(t->fill, 0, (n + 1) * sizeof *t->fill);
+	t->kid0[0] = 0;
 	for (size_t i = 1; i < n; i++)
 		t->nkids[t->parent.data[i]]++;
 	for (size_t i = 1; i < n; i++)
 		t->kid0[i] = t->kid0[i - 1] + t->nkids[i - 1];
 	for (size_t i = 1; i < n; i++) {
-		int p = t->parent.data[i], at = t->kid0[p] + (int)fill[p]++;
+		int p = t->parent.data[i], at = t->kid0[p] + t->fill[p]++;
 
 		t->kids[at] = t->node.data[i];
 		t->kidx[at] = (int)i;
@@ -114,24 +159,15 @@ static void tree_index(lw_tree *t)
 	for (size_t i = n; i-- > 0;) { /* a subtree ends where its last child's does */
 		t->end[i] = t->nkids[i] ? t->end[t->kidx[t->kid0[i] + t->nkids[i] - 1]] : (int)i + 1;
 	}
-	free(fill);
-	for (t->cap = 16; t->cap < 2 * n; t->cap *= 2)
-		;
-	t->slot = xcalloc(t->cap, sizeof *t->slot);
-	for (size_t i = 0; i < n; i++) {
-		size_t h = cursor_hash(t->node.data[i]) & (t->cap - 1);
-
-		while (t->slot[h] && !cursor_same(t->node.data[t->slot[h] - 1], t->node.data[i]))
-			h = (h + 1) & (t->cap - 1);
-		if (!t->slot[h]) /* the same Stmt twice (an OpaqueValueExpr): one record serves */
-			t->slot[h] = (int)i + 1;
-	}
+	tree_hash(t);
 }
 
 static lw_tree *tree_new(CXCursor fn)
 {
-	lw_tree *t = xcalloc(1, sizeof *t);
+	lw_tree *t = nspare ? spare[--nspare] : xcalloc(1, sizeof *t);
 
+	t->node.len = t->parent.len = 0;
+	t->bad = false;
 	vec_push(&t->node, fn);
 	vec_push(&t->parent, -1);
 	clang_visitChildren(fn, tree_visit, t);
@@ -141,11 +177,8 @@ static lw_tree *tree_new(CXCursor fn)
 	return t;
 }
 
-static void tree_free(lw_tree *t)
+static void tree_destroy(lw_tree *t)
 {
-	for (size_t i = 0; i < t->spill.len; i++)
-		free(t->spill.data[i]);
-	free(t->spill.data);
 	free(t->node.data);
 	free(t->parent.data);
 	free(t->kid0);
@@ -153,8 +186,32 @@ static void tree_free(lw_tree *t)
 	free(t->end);
 	free(t->kids);
 	free(t->kidx);
+	free(t->fill);
 	free(t->slot);
 	free(t);
+}
+
+static void tree_free(lw_tree *t)
+{
+	for (size_t i = 0; i < t->spill.len; i++)
+		free(t->spill.data[i]);
+	t->spill.len = 0;
+	if (nspare < SPARE_TREES) {
+		spare[nspare++] = t;
+		return;
+	}
+	free(t->spill.data);
+	tree_destroy(t);
+}
+
+void vt_lower_release(void)
+{
+	while (nspare > 0) {
+		lw_tree *t = spare[--nspare];
+
+		free(t->spill.data);
+		tree_destroy(t);
+	}
 }
 
 /* c's node, or -1. */

@@ -548,6 +548,8 @@ enum { VT_MAX_STATES = 64 };
 /* Runs the function to a fixed point, adds findings, fills *sum when non-NULL. */
 void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out,
 		 vt_summary *sum);
+/* Frees what runs on this thread kept for the next function (after a unit). */
+void vt_flow_release(void);
 void vt_summary_free(vt_summary *s);
 
 /* ---- compdb.c: each file's compile command -------------------------------------- */

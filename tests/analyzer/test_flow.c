@@ -48,6 +48,7 @@ static char *run(vt_func *fn)
 	}
 	vt_findings_free(&fs);
 	vt_summary_free(&sum);
+	vt_flow_release();
 	cfg_free(fn);
 	return out;
 }
@@ -297,6 +298,7 @@ START_TEST(budget_drops_findings_and_says_so)
 	ck_assert_ptr_nonnull(strstr(fs.limits.data[0].message, "'f'"));
 	vt_findings_free(&fs);
 	vt_summary_free(&sum);
+	vt_flow_release();
 	cfg_free(fn);
 }
 END_TEST
