@@ -1066,7 +1066,14 @@ static void summarize_params(engine *en, vt_summary *sum)
 		p = &sum->param[var->param];
 		p->is_vtask = var->kind == VAR_PARAM;
 		p->is_out = var->kind == VAR_OUT;
-		if (p->is_vtask)
+		/*
+		 * A vtask given to a callee is the callee's to consume (VT005
+		 * there, if it does not); a vt_task * the callee never lets go
+		 * of, only reads or ignores, is still the caller's to release.
+		 */
+		if (p->is_vtask && var->task)
+			p->inspect_only = !(en->cx.param_use[var->param] & VT_USE_CONSUMED);
+		else if (p->is_vtask)
 			p->inspect_only = en->cx.param_use[var->param] ==
 					  (VT_USE_USED | VT_USE_INSPECTED);
 	}

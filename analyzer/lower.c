@@ -247,6 +247,14 @@ cursors lw_children(CXCursor c)
 	return v;
 }
 
+/* The expression c is an operand of, or a null cursor when the tree does not hold c. */
+CXCursor lw_parent(CXCursor c)
+{
+	int i = tree_find(tree, c);
+
+	return i > 0 ? tree->node.data[tree->parent.data[i]] : clang_getNullCursor();
+}
+
 /* c's children in a vector of the caller's own, to free. */
 cursors lw_kids(CXCursor c)
 {
@@ -1343,8 +1351,10 @@ static void params(L *l, CXCursor fn)
 		e = lw_emit(l, EV_BIRTH, lw_loc_of(l, p));
 		e->dst = v;
 		e->flags = k == VAR_PARAM ? OP_PARAM : OP_CALLER;
-		if (vt_is_task_ptr_type(t))
+		if (vt_is_task_ptr_type(t)) {
 			e->flags |= OP_TASK;
+			l->fn->vars.data[v].task = true;
+		}
 		e->arg = i;
 		l->fn->vars.data[v].birth = e->id;
 	}

@@ -674,6 +674,35 @@ static int binary(L *l, CXCursor c)
 	return b == CXBinaryOperator_Comma ? r : -1;
 }
 
+/* An operand compared, not kept: `t == p` converts t to void * only to compare. */
+static bool compared(CXCursor c)
+{
+	CXCursor p = lw_parent(c);
+	enum CXBinaryOperatorKind b;
+
+	if (lw_kind(p) != CXCursor_BinaryOperator)
+		return false;
+	b = clang_getCursorBinaryOperatorKind(p);
+	return b >= CXBinaryOperator_LT && b <= CXBinaryOperator_NE;
+}
+
+/*
+ * A followed value converted to a type vtlint does not follow (a vt_task *
+ * to void * or to an integer) goes where vtlint cannot see: what happens to
+ * it there is not vtlint's to judge, as for unseen code (rules.md: stored,
+ * handed on or released through the copy, it is not lost).
+ */
+static int converted(L *l, CXCursor c, int v)
+{
+	CXType t = clang_getCursorType(c);
+
+	if (vt_is_vtask_type(t) || vt_is_task_ptr_type(t) || vt_is_vtask_ptr_type(t))
+		return v; /* still one of vtlint's own: `const vt_task *`, say */
+	if (v >= 0)
+		lw_emit(l, EV_ESCAPE, lw_loc_of(l, c))->src = v;
+	return -1;
+}
+
 static int unexposed(L *l, CXCursor c)
 {
 	cursors k = lw_children(c);
@@ -681,9 +710,11 @@ static int unexposed(L *l, CXCursor c)
 
 	if (is_gnu_conditional(c, &k))
 		r = gnu_conditional(l, c, &k);
-	else if (k.len == 1 && clang_isExpression(lw_kind(k.data[0])))
+	else if (k.len == 1 && clang_isExpression(lw_kind(k.data[0]))) {
 		r = lw_expr(l, k.data[0]);
-	else
+		if (r >= 0 && clang_getCursorType(c).kind == CXType_Pointer && !compared(c))
+			r = converted(l, c, r); /* implicitly: to void *, say */
+	} else
 		for (size_t i = 0; i < k.len; i++)
 			if (clang_isExpression(lw_kind(k.data[i])))
 				lw_expr(l, k.data[i]);
@@ -694,7 +725,10 @@ static int cast(L *l, CXCursor c)
 {
 	cursors k = lw_children(c);
 	int r = k.len ? lw_expr(l, k.data[k.len - 1]) : -1;
+	enum CXTypeKind to = clang_getCanonicalType(clang_getCursorType(c)).kind;
 
+	if (to != CXType_Void && to != CXType_Bool) /* (void)t drops it; (bool)t reads it */
+		r = converted(l, c, r);
 	return lw_cursor_is_vtask(c) ? r : -1;
 }
 
@@ -1076,6 +1110,8 @@ void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at)
 		e->dst = var;
 		e->k = k;
 		e->src = src;
+		if (src >= 0 && clang_getCursorType(rhs).kind == CXType_Pointer)
+			converted(l, rhs, lw_vtask_var_of(l, lw_strip(rhs))); /* `void *p = t;` */
 		return;
 	}
 	if (lw_is_call_to(rhs, "vt_source_token") || lw_is_call_to(rhs, "vt__source_token_at")) {

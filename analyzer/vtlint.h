@@ -252,6 +252,7 @@ typedef struct vt_var {
 	int root;  /* VAR_SOURCE `p->m.src`: parameter p's index, or -1 */
 	bool escapes; /* VAR_SOURCE: its address is stored where later calls may reach it */
 	int birth; /* a parameter's EV_BIRTH (its operation's site), or -1 */
+	bool task; /* VAR_PARAM: a vt_task * reference, not a vtask */
 	int64_t lo, hi; /* VAR_INT: every value its type holds (a bool: 0..1) */
 } vt_var;
 
@@ -361,7 +362,8 @@ enum { OUT_CONSUMED = 1, OUT_HANDED = 2, OUT_TOUCHED = 4, OUT_STORED = 8, OUT_ES
 
 typedef struct vt_param_sum {
 	bool is_vtask, is_out;
-	bool inspect_only;   /* by value: inspected, never consumed, handed or stored */
+	bool inspect_only;   /* by value: the caller keeps it (a vtask inspected, a
+				vt_task * never released, handed on or stored) */
 	uint32_t outcomes;   /* by pointer: bit (1 << effect-bits) for each exit path */
 } vt_param_sum;
 
