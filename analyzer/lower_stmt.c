@@ -54,6 +54,17 @@ static void local_vtask(L *l, CXCursor d, CXCursor init)
 	}
 }
 
+/* A variable length array's sizes, evaluated when its declaration is reached. */
+static void vla_sizes(L *l, CXCursor d, CXCursor init)
+{
+	cursors k = lw_children(d);
+
+	for (size_t i = 0; i < k.len; i++)
+		if (clang_isExpression(lw_kind(k.data[i])) &&
+		    (vt_cursor_null(init) || !clang_equalCursors(k.data[i], init)))
+			lw_expr(l, k.data[i]);
+}
+
 static void var_decl(L *l, CXCursor d)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(d);
@@ -62,6 +73,8 @@ static void var_decl(L *l, CXCursor d)
 
 	if (clang_Cursor_hasVarDeclGlobalStorage(d) || clang_Cursor_hasVarDeclExternalStorage(d))
 		return; /* static initializers are constant: nothing runs */
+	if (clang_getCanonicalType(t).kind == CXType_VariableArray)
+		vla_sizes(l, d, init);
 	if (vt_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
 		int v;
 

@@ -59,6 +59,13 @@ static bool ask(CXType t, enum ty_bit b, bool (*decide)(CXType))
 	return r;
 }
 
+/* t without its typedefs, and without _Atomic (an `_Atomic vtask` is a vtask). */
+static CXType bare(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	return t.kind == CXType_Atomic ? clang_getCanonicalType(clang_Type_getValueType(t)) : t;
+}
+
 /* struct NAME whatever the qualifiers and typedefs around it. */
 bool vt_struct_named(CXType t, const char *name)
 {
@@ -66,7 +73,7 @@ bool vt_struct_named(CXType t, const char *name)
 	CXString s;
 	bool r;
 
-	t = clang_getCanonicalType(t);
+	t = bare(t);
 	if (t.kind != CXType_Record)
 		return false;
 	d = clang_getTypeDeclaration(t);
@@ -83,20 +90,20 @@ static bool is_vtask(CXType t)
 
 static bool is_vtask_ptr(CXType t)
 {
-	t = clang_getCanonicalType(t);
+	t = bare(t);
 	return (t.kind == CXType_Pointer && vt_is_vtask_type(clang_getPointeeType(t))) ||
 	       (t.kind == CXType_IncompleteArray && vt_is_vtask_type(clang_getArrayElementType(t)));
 }
 
 static bool is_task_ptr(CXType t)
 {
-	t = clang_getCanonicalType(t);
+	t = bare(t);
 	return t.kind == CXType_Pointer && vt_struct_named(clang_getPointeeType(t), "vt_task");
 }
 
 static bool is_source(CXType t)
 {
-	t = clang_getCanonicalType(t);
+	t = bare(t);
 	if (t.kind == CXType_Pointer)
 		t = clang_getCanonicalType(clang_getPointeeType(t));
 	return vt_struct_named(t, "vt_source");
@@ -104,7 +111,7 @@ static bool is_source(CXType t)
 
 static bool is_scalar(CXType t)
 {
-	t = clang_getCanonicalType(t);
+	t = bare(t);
 	return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) || t.kind == CXType_Enum ||
 	       t.kind == CXType_Pointer;
 }

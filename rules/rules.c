@@ -51,8 +51,10 @@ int vt_level_lookup(const char *name)
 
 const char *vt_subject(const vt_op_view *op, char *buf, size_t n)
 {
-	if (op->param >= 0)
+	if (op->param >= 0 && op->name && *op->name)
 		snprintf(buf, n, "parameter '%s'", op->name);
+	else if (op->param >= 0) /* `void f(vtask) { }` */
+		snprintf(buf, n, "unnamed parameter %d", op->param + 1);
 	else if (op->name)
 		snprintf(buf, n, "vtask '%s'", op->name);
 	else if (op->maker)

@@ -56,11 +56,12 @@ static void end(vt_rule_ctx *cx)
 	for (size_t i = 0; i < ls->len; i++) {
 		const param_loss *p = &ls->data[i];
 		unsigned use = vt_param_use(cx, p->op.param);
+		char who[256];
 
 		if ((use & VT_USE_CONSUMED) || !(use & VT_USE_USED))
 			vt_report(cx, p->op.born, &p->ev->loc, "not consumed on this path",
-				  "parameter '%s' is not consumed on every path, and the caller "
-				  "handed it over", p->op.name);
+				  "%s is not consumed on every path, and the caller "
+				  "handed it over", vt_subject(&p->op, who, sizeof who));
 	}
 	free(ls->data);
 	free(ls);
