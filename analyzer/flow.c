@@ -18,6 +18,8 @@
 #include "state.h"
 
 typedef VEC(state *) stateset;
+typedef VEC(uint64_t) hashes;
+typedef VEC(size_t) indexes;
 
 struct vt_rule_ctx {
 	const vt_func *fn;
@@ -699,8 +701,8 @@ typedef struct engine {
 	liveness live;
 	int max_states;
 	stateset *in;
-	VEC(uint64_t) *shapes;  /* per block: its states' st_shape_hash, in order */
-	VEC(size_t) *unsent;    /* per block: its states not sent on since they changed */
+	hashes *shapes;         /* per block: its states' st_shape_hash, in order */
+	indexes *unsent;        /* per block: its states not sent on since they changed */
 	VEC(int) queue;
 	bool *queued;
 	int nparams;
@@ -1141,6 +1143,73 @@ static void note_budget(engine *en)
 		     fn->name, en->max_states);
 }
 
+/*
+ * The per-block arrays, kept from one function to the next of a unit (their
+ * vectors emptied, not freed): a unit's functions are analysed one after
+ * another on a thread, and growing them afresh for each was a tenth of the
+ * engine's time.  vt_flow_release() frees them.
+ */
+static __thread struct blocks {
+	stateset *in;
+	hashes *shapes;
+	indexes *unsent;
+	bool *queued;
+	size_t cap;
+	bool busy;
+} kept;
+
+static void blocks_take(engine *en, size_t nb)
+{
+	if (kept.busy) { /* not expected: a run inside a run gets its own */
+		en->in = xcalloc(nb, sizeof *en->in);
+		en->shapes = xcalloc(nb, sizeof *en->shapes);
+		en->unsent = xcalloc(nb, sizeof *en->unsent);
+		en->queued = xcalloc(nb, sizeof *en->queued);
+		return;
+	}
+	if (nb > kept.cap) {
+		size_t old = kept.cap;
+
+		kept.cap = nb * 2;
+		kept.in = xrealloc(kept.in, kept.cap * sizeof *kept.in);
+		kept.shapes = xrealloc(kept.shapes, kept.cap * sizeof *kept.shapes);
+		kept.unsent = xrealloc(kept.unsent, kept.cap * sizeof *kept.unsent);
+		kept.queued = xrealloc(kept.queued, kept.cap * sizeof *kept.queued);
+		memset(kept.in + old, 0, (kept.cap - old) * sizeof *kept.in);
+		memset(kept.shapes + old, 0, (kept.cap - old) * sizeof *kept.shapes);
+		memset(kept.unsent + old, 0, (kept.cap - old) * sizeof *kept.unsent);
+	}
+	kept.busy = true;
+	en->in = kept.in;
+	en->shapes = kept.shapes;
+	en->unsent = kept.unsent;
+	en->queued = kept.queued;
+}
+
+static void blocks_free(stateset *in, hashes *shapes, indexes *unsent, bool *queued, size_t nb)
+{
+	for (size_t b = 0; b < nb; b++) {
+		free(in[b].data);
+		free(shapes[b].data);
+		free(unsent[b].data);
+	}
+	free(in);
+	free(shapes);
+	free(unsent);
+	free(queued);
+}
+
+static void blocks_give(engine *en, size_t nb)
+{
+	if (en->in != kept.in) {
+		blocks_free(en->in, en->shapes, en->unsent, en->queued, nb);
+		return;
+	}
+	for (size_t b = 0; b < nb; b++) /* run_once emptied the states */
+		en->in[b].len = en->shapes[b].len = en->unsent[b].len = 0;
+	kept.busy = false;
+}
+
 void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_summary *sum)
 {
 	engine en = { .cx = { .fn = fn, .opts = o, .out = out,
@@ -1151,10 +1220,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 
 	en.lost = lost_params(fn, nparams);
 	en.cx.param_use = xcalloc((size_t)nparams + 1, 1);
-	en.in = xcalloc(nb, sizeof *en.in);
-	en.shapes = xcalloc(nb, sizeof *en.shapes);
-	en.unsent = xcalloc(nb, sizeof *en.unsent);
-	en.queued = xcalloc(nb, sizeof *en.queued);
+	blocks_take(&en, nb);
 	if (sum) {
 		sum->nparams = nparams;
 		sum->param = xcalloc((size_t)nparams + 1, sizeof *sum->param);
@@ -1166,16 +1232,8 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 		summarize_params(&en, sum);
 	if (en.cx.budget_hit)
 		note_budget(&en);
-	for (size_t b = 0; b < nb; b++) {
-		free(en.in[b].data);
-		free(en.shapes[b].data);
-		free(en.unsent[b].data);
-	}
-	free(en.in);
-	free(en.shapes);
-	free(en.unsent);
+	blocks_give(&en, nb);
 	free(en.live.in);
-	free(en.queued);
 	free(en.queue.data);
 	free(en.cx.param_use);
 	free(en.lost);
@@ -1185,6 +1243,8 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 /* The pooled states outlive the function: a unit's next one reuses them. */
 void vt_flow_release(void)
 {
+	blocks_free(kept.in, kept.shapes, kept.unsent, kept.queued, kept.cap);
+	memset(&kept, 0, sizeof kept);
 	st_pool_drain();
 }
 

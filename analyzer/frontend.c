@@ -86,6 +86,9 @@ static file_name *file_of(unit *u, CXFile file)
 	CXString s;
 	file_name n = { .file = file };
 
+	for (size_t i = 0; i < u->names.len; i++) /* the same handle, nearly always */
+		if (u->names.data[i].file == file)
+			return &u->names.data[i];
 	for (size_t i = 0; i < u->names.len; i++)
 		if (clang_File_isEqual(u->names.data[i].file, file))
 			return &u->names.data[i];

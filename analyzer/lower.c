@@ -51,14 +51,31 @@ enum { SPARE_TREES = 4 };
 static __thread lw_tree *spare[SPARE_TREES];
 static __thread int nspare;
 
+/*
+ * clang_isExpression() || clang_isStatement(), and clang_isDeclaration(),
+ * by the ranges Index.h gives them: asked at every node of every tree, the
+ * calls cost more than the tests.
+ */
+static bool stmt_kind(enum CXCursorKind k)
+{
+	return (k >= CXCursor_FirstExpr && k <= CXCursor_LastExpr) ||
+	       (k >= CXCursor_FirstStmt && k <= CXCursor_LastStmt);
+}
+
+static bool decl_kind(enum CXCursorKind k)
+{
+	return (k >= CXCursor_FirstDecl && k <= CXCursor_LastDecl) ||
+	       (k >= CXCursor_FirstExtraDecl && k <= CXCursor_LastExtraDecl);
+}
+
 /* Statements by their Stmt (the enclosing declaration they carry varies by route). */
 static size_t cursor_hash(CXCursor c)
 {
 	uintptr_t a = (uintptr_t)c.data[0], b = (uintptr_t)c.data[1];
 
-	if (clang_isExpression(c.kind) || clang_isStatement(c.kind))
+	if (stmt_kind(c.kind))
 		a = 0;
-	else if (clang_isDeclaration(c.kind))
+	else if (decl_kind(c.kind))
 		b = 0;
 	return (size_t)((a >> 4) * 31 + (b >> 4) * 17 + (unsigned)c.kind) * 0x9E3779B97F4A7C15ULL >> 20;
 }
@@ -67,7 +84,7 @@ static bool cursor_same(CXCursor a, CXCursor b)
 {
 	if (a.kind != b.kind)
 		return false;
-	if (clang_isExpression(a.kind) || clang_isStatement(a.kind))
+	if (stmt_kind(a.kind))
 		return a.data[1] == b.data[1] && a.data[2] == b.data[2];
 	return clang_equalCursors(a, b);
 }
