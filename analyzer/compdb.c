@@ -729,17 +729,20 @@ bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings 
 }
 
 /* Same file, same arguments: CMake's shared and static targets, bear's repeated runs. */
+bool vt_cmd_same(const vt_cmd *a, const vt_cmd *b)
+{
+	bool same = !strcmp(a->path, b->path) && a->args.len == b->args.len;
+
+	for (size_t k = 0; same && k < b->args.len; k++)
+		same = !strcmp(a->args.data[k], b->args.data[k]);
+	return same;
+}
+
 static bool seen_before(const vt_cmds *out, size_t from, const vt_cmd *v)
 {
-	for (size_t i = from; i < out->len; i++) {
-		const vt_cmd *o = &out->data[i];
-		bool same = !strcmp(o->path, v->path) && o->args.len == v->args.len;
-
-		for (size_t k = 0; same && k < v->args.len; k++)
-			same = !strcmp(o->args.data[k], v->args.data[k]);
-		if (same)
+	for (size_t i = from; i < out->len; i++)
+		if (vt_cmd_same(&out->data[i], v))
 			return true;
-	}
 	return false;
 }
 

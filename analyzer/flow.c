@@ -869,16 +869,37 @@ static int nparams_of(const vt_func *fn)
 }
 
 /* The caller's operation behind *p of out-parameter v, in one exit state. */
-static unsigned exit_outcome(state *s, int v)
+/* Another variable than v, a parameter's *p, holds o: `*dst = *src;`. */
+static bool held_elsewhere(const vt_func *fn, const state *s, int v, const op *o)
+{
+	for (size_t i = 0; i < s->binds.len; i++) {
+		const bind *b = &s->binds.data[i];
+
+		if (b->var != v && b->site == o->site && b->gen == o->gen &&
+		    fn->vars.data[b->var].param >= 0)
+			return true;
+	}
+	return false;
+}
+
+static unsigned exit_outcome(const vt_func *fn, state *s, int v)
 {
 	bind *b = st_bind_of(s, v);
-	op *caller = NULL;
+	op *caller = NULL, *held = b ? st_op(s, b->site, b->gen) : NULL;
 	unsigned bits;
 
 	for (size_t k = 0; k < s->ops.len && !caller; k++)
 		if ((s->ops.data[k].flags & OP_CALLER) && s->ops.data[k].born->dst == v)
 			caller = &s->ops.data[k];
 	bits = caller ? caller->out : 0;
+	/*
+	 * *p now holds the caller's own *q, or *q is held by *p too: a copy
+	 * between the caller's variables, which a summary cannot say.  Both
+	 * leave the caller's sight (no finding may rest on them).
+	 */
+	if ((held && held != caller && (held->flags & OP_CALLER)) ||
+	    (caller && held_elsewhere(fn, s, v, caller)))
+		return bits | OUT_ESCAPED;
 	/* *p let go of because p escaped (stored in a global) is no new vtask stored */
 	if (!b && caller && (caller->out & OUT_ESCAPED))
 		return bits;
@@ -925,7 +946,7 @@ static void summarize_out(engine *en, vt_summary *sum, int v)
 	stateset *exit = &en->in[fn->exit];
 	for (size_t i = 0; i < exit->len; i++)
 		exit_path(fn, exit->data[i], sum, fn->vars.data[v].param,
-			  exit_outcome(exit->data[i], v));
+			  exit_outcome(fn, exit->data[i], v));
 }
 
 /* After a run that follows no operation: what each way out returns. */

@@ -25,7 +25,8 @@ enum { FN_TODO, FN_BUSY, FN_DONE };
 typedef struct fn_rec {
 	CXCursor def;
 	int state;
-	bool in_main;
+	bool in_main;     /* written in the main file, or expanded there from a macro */
+	bool shared;      /* external, in a file the main file includes: exported, not reported */
 	bool guessed;     /* its provisional summary was used by a recursive call */
 	vt_summary sum;
 } fn_rec;
@@ -335,8 +336,10 @@ static vt_summary *store_summary(unit *u, CXCursor callee)
 	const vt_summary *sum;
 	CXString usr;
 
-	if (!u->opts->store || !summary_matters(callee))
-		return NULL; /* only such functions are exported */
+	/* only such functions are exported; `void f();` says nothing of its parameters */
+	if (!u->opts->store || (!summary_matters(callee) &&
+				clang_getCursorType(callee).kind != CXType_FunctionNoProto))
+		return NULL;
 	usr = clang_getCursorUSR(callee);
 	sum = vt_store_get(u->opts->store, clang_getCString(usr));
 	vt_unit_add_lookup(&u->sums, clang_getCString(usr), sum);
@@ -381,6 +384,17 @@ static bool is_runtime_struct(CXCursor c)
 }
 
 /* One pass over the file scope: the functions defined there, and whether a runtime type is. */
+/* Where sl is expanded, the main file: a function a macro of the file defines is the file's. */
+static bool from_main_file(unit *u, CXSourceLocation sl)
+{
+	CXFile file;
+
+	if (clang_Location_isFromMainFile(sl))
+		return true;
+	clang_getExpansionLocation(sl, &file, NULL, NULL, NULL);
+	return file && clang_File_isEqual(file, u->main);
+}
+
 static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientData d)
 {
 	unit *u = d;
@@ -396,7 +410,10 @@ static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientD
 	sl = clang_getCursorLocation(c);
 	if (clang_Location_isInSystemHeader(sl))
 		return CXChildVisit_Continue;
-	rec.in_main = clang_Location_isFromMainFile(sl) != 0;
+	rec.in_main = from_main_file(u, sl);
+	/* `#include "impl.inc"`: its functions are the project's, defined here */
+	rec.shared = !rec.in_main && clang_getCursorLinkage(c) == CXLinkage_External &&
+		     summary_matters(c);
 	vec_push(&u->fns, rec);
 	return CXChildVisit_Continue;
 }
@@ -489,7 +506,7 @@ static void export_fns(unit *u)
 		CXString usr;
 		vt_export x;
 
-		if (!r->in_main || r->state != FN_DONE ||
+		if (!(r->in_main || r->shared) || r->state != FN_DONE ||
 		    clang_getCursorLinkage(r->def) != CXLinkage_External ||
 		    !(vt_takes_vtasks(r->def) || returns_known(&r->sum)))
 			continue;
@@ -528,7 +545,7 @@ static bool wanted(unit *u, size_t i)
 {
 	fn_rec *r = &u->fns.data[i];
 
-	if (!(r->in_main || u->opts->headers) || r->state != FN_TODO)
+	if (!(r->in_main || r->shared || u->opts->headers) || r->state != FN_TODO)
 		return false;
 	return !u->opts->lazy || vt_touches_runtime(r->def);
 }

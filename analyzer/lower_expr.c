@@ -283,9 +283,34 @@ static void source_call(L *l, CXCursor c, const char *name, int r)
 	}
 }
 
+/*
+ * The function a call names, even as `(f)(x)`, `(*f)(x)` or `(&f)(x)`: a
+ * function designator, however dereferenced, is no function pointer
+ * variable.  Otherwise what libclang says the call refers to.
+ */
+static CXCursor callee_of(CXCursor c)
+{
+	CXCursor r = clang_getCursorReferenced(c), e;
+	cursors k;
+
+	if (lw_kind(r) == CXCursor_FunctionDecl || !(k = lw_children(c)).len)
+		return r;
+	for (e = lw_strip(k.data[0]); lw_kind(e) == CXCursor_UnaryOperator; e = lw_strip(k.data[0])) {
+		enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(e);
+
+		if ((u != CXUnaryOperator_Deref && u != CXUnaryOperator_AddrOf) ||
+		    !(k = lw_children(e)).len)
+			return r;
+	}
+	if (lw_kind(e) == CXCursor_DeclRefExpr &&
+	    lw_kind(clang_getCursorReferenced(e)) == CXCursor_FunctionDecl)
+		return clang_getCursorReferenced(e);
+	return r;
+}
+
 static int call(L *l, CXCursor c)
 {
-	CXCursor callee = clang_getCursorReferenced(c);
+	CXCursor callee = callee_of(c);
 	bool direct = lw_kind(callee) == CXCursor_FunctionDecl;
 	int nargs = clang_Cursor_getNumArguments(c), which = -1, r = -1;
 	enum vt_rt what = RT_NONE;

@@ -179,12 +179,26 @@ static void databases_of(const vt_cmds *cmds, vt_strings *dbs)
  * summaries only.  With `--` the named files are the project; with
  * --summaries FILE, FILE is.
  */
-static void project_files(const vt_options *o, vt_compdb *db, configs *cs, vt_cmds *cmds)
+static bool has_cmd(const vt_cmds *cmds, const vt_cmd *c)
+{
+	for (size_t i = 0; i < cmds->len; i++)
+		if (vt_cmd_same(&cmds->data[i], c))
+			return true;
+	return false;
+}
+
+/*
+ * The rest of each database the files named come from, for its summaries,
+ * and the named files' other entries (the same file built twice, with other
+ * flags), which are reported as the first is: after cmds[0..*nreport).
+ */
+static void project_files(const vt_options *o, vt_compdb *db, configs *cs, vt_cmds *cmds,
+			  size_t *nreport)
 {
 	vt_cmd_opts co = cmd_opts(o);
 	vt_findings scratch = { 0 }; /* their problems are not what the user asked about */
 	vt_strings dbs = { 0 };
-	vt_cmds more = { 0 }, keep = { 0 };
+	vt_cmds more = { 0 }, keep = { 0 }, twins = { 0 };
 
 	if (o->dashdash || o->all || o->summaries || o->run.parse_only)
 		return; /* --parse-only: no summaries, the files named are the benchmark */
@@ -195,21 +209,27 @@ static void project_files(const vt_options *o, vt_compdb *db, configs *cs, vt_cm
 		free(dbs.data[k]);
 	}
 	for (size_t i = 0; i < more.len; i++) {
-		if (has_path(cmds, cmds->len, more.data[i].path) ||
-		    has_path(&keep, keep.len, more.data[i].path)) {
-			vt_cmd_free(&more.data[i]);
-			continue;
-		}
 		vt_finish_command(&co, &more.data[i]);
-		vec_push(&keep, more.data[i]);
+		if (has_cmd(cmds, &more.data[i]) || has_cmd(&twins, &more.data[i]) ||
+		    has_cmd(&keep, &more.data[i]))
+			vt_cmd_free(&more.data[i]);
+		else if (has_path(cmds, *nreport, more.data[i].path))
+			vec_push(&twins, more.data[i]);
+		else
+			vec_push(&keep, more.data[i]);
 	}
+	configure(o, cs, &twins, &scratch);
 	configure(o, cs, &keep, &scratch);
+	for (size_t i = 0; i < twins.len; i++)
+		vec_push(cmds, twins.data[i]);
+	*nreport += twins.len;
 	for (size_t i = 0; i < keep.len; i++)
 		vec_push(cmds, keep.data[i]);
 	vt_findings_free(&scratch);
 	free(dbs.data);
 	free(more.data);
 	free(keep.data);
+	free(twins.data);
 }
 
 /*
@@ -657,7 +677,7 @@ int main(int argc, char **argv)
 	db = vt_compdb_new(o.build_path);
 	status = prepare(&o, db, &cs, &cmds, &all, &failed);
 	nreport = cmds.len;
-	project_files(&o, db, &cs, &cmds);
+	project_files(&o, db, &cs, &cmds, &nreport);
 	vt_compdb_free(db);
 	srcroot = source_root(&o, &cmds);
 	if (o.shard_n)

@@ -389,5 +389,61 @@ cached >"$WORK/corrupt.json"
 check "cache: a corrupt store is ignored" cmp "$WORK/nocache2.json" "$WORK/corrupt.json"
 check "cache: and rewritten" grep -q '"c:@F@check"' "$C/summaries.json"
 
+# One file built twice with other flags (two entries): named, it is analysed
+# with each as --all does, and its helper, whose two bodies differ, is unseen
+# to the other files whichever entry comes first.
+T=$WORK/twice; mkdir -p "$T"
+cat >"$T/t.h" <<'C'
+#include <vtask.h>
+void proc(vtask *p);
+C
+cat >"$T/a.c" <<'C'
+#include <stddef.h>
+#include "t.h"
+int use_proc(void)
+{
+	vtask v = vtask_from_result(NULL);
+
+	proc(&v);
+	return vtask_await(v, NULL);
+}
+C
+cat >"$T/b.c" <<'C'
+#include <stddef.h>
+#include "t.h"
+void proc(vtask *p)
+{
+#ifdef EAT
+	vtask_await(*p, NULL);
+#else
+	(void)p;
+#endif
+}
+int twice(void)
+{
+	vtask v = vtask_from_result(NULL);
+#ifdef EAT
+	vtask_await(v, NULL);
+	vtask_await(v, NULL);
+#endif
+	return 0;
+}
+C
+twice_db() { # twice_db FLAGS-OF-FIRST-b.c FLAGS-OF-SECOND-b.c
+	printf '[{"directory":"%s","file":"b.c","command":"cc -I%s %s -c b.c"},\n' "$T" "$INC" "$1"
+	printf ' {"directory":"%s","file":"a.c","command":"cc -I%s -c a.c"},\n' "$T" "$INC"
+	printf ' {"directory":"%s","file":"b.c","command":"cc -I%s %s -c b.c"}]\n' "$T" "$INC" "$2"
+}
+for order in "-DEAT|" "|-DEAT"; do
+	twice_db "${order%|*}" "${order#*|}" >"$T/compile_commands.json"
+	(cd "$T" && lint -p . --all) | actual /dev/stdin >"$WORK/twice_all.txt"
+	(cd "$T" && lint -p . b.c) | actual /dev/stdin >"$WORK/twice_b.txt"
+	(cd "$T" && lint -p . a.c) | actual /dev/stdin >"$WORK/twice_a.txt"
+	check "b.c twice ($order): --all finds the -DEAT entry's VT001 and the other's VT005" \
+		test "$(cat "$WORK/twice_all.txt")" = "$(printf 'b.c:13:VT005\nb.c:16:VT001')"
+	check "b.c twice ($order): named, the same" cmp "$WORK/twice_all.txt" "$WORK/twice_b.txt"
+	check "b.c twice ($order): proc has two bodies, unseen to a.c" test ! -s "$WORK/twice_a.txt"
+done
+
 echo "xfile: $passes passed, $fails failed"
 [ "$fails" -eq 0 ]
