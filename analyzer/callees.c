@@ -91,6 +91,12 @@ bool vt_callee_makes_task(const char *name)
 	return false;
 }
 
+bool vt_callee_reads_tasks(const char *name)
+{
+	name = vt_callee_public_name(name);
+	return !strcmp(name, "vt_task_when_all") || !strcmp(name, "vt_task_when_any");
+}
+
 /* A reference given to these is released ('r': released, wrapped) or only read ('i'). */
 int vt_callee_task_use(const char *name)
 {

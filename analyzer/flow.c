@@ -882,6 +882,20 @@ static bool held_elsewhere(const vt_func *fn, const state *s, int v, const op *o
 	return false;
 }
 
+/* *v is given *q anywhere, q another out-parameter: `*dst = *src;`. */
+static bool copies_other_out(const vt_func *fn, int v)
+{
+	for (size_t b = 0; b < fn->blocks.len; b++)
+		for (size_t e = 0; e < fn->blocks.data[b].ev.len; e++) {
+			const vt_event *ev = &fn->blocks.data[b].ev.data[e];
+
+			if (ev->kind == EV_COPY && ev->dst == v && ev->src >= 0 && ev->src != v &&
+			    fn->vars.data[ev->src].kind == VAR_OUT && fn->vars.data[ev->src].param >= 0)
+				return true;
+		}
+	return false;
+}
+
 static unsigned exit_outcome(const vt_func *fn, state *s, int v)
 {
 	bind *b = st_bind_of(s, v);
@@ -944,9 +958,16 @@ static void summarize_out(engine *en, vt_summary *sum, int v)
 {
 	const vt_func *fn = en->cx.fn;
 	stateset *exit = &en->in[fn->exit];
-	for (size_t i = 0; i < exit->len; i++)
-		exit_path(fn, exit->data[i], sum, fn->vars.data[v].param,
-			  exit_outcome(fn, exit->data[i], v));
+	bool copied = copies_other_out(fn, v);
+
+	for (size_t i = 0; i < exit->len; i++) {
+		unsigned bits = exit_outcome(fn, exit->data[i], v);
+
+		/* what the run following *v's own operation sees stored there may be *q's */
+		if (copied && (bits & OUT_STORED))
+			bits = (bits & ~OUT_STORED) | OUT_ESCAPED;
+		exit_path(fn, exit->data[i], sum, fn->vars.data[v].param, bits);
+	}
 }
 
 /* After a run that follows no operation: what each way out returns. */

@@ -93,5 +93,7 @@ bool vt_callee_is_producer(const char *name);
 bool vt_callee_makes_task(const char *name);
 /* What passing a vt_task * to the runtime's function name does: 'r'elease, 'i'nspect, 0: neither. */
 int vt_callee_task_use(const char *name);
+/* vt_task_when_all/when_any: the array of references given only read (VT007). */
+bool vt_callee_reads_tasks(const char *name);
 
 #endif /* VTLINT_FRONT_H */

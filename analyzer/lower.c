@@ -264,6 +264,31 @@ cursors lw_children(CXCursor c)
 	return v;
 }
 
+/*
+ * The function a call names, even as `(f)(x)`, `(*f)(x)` or `(&f)(x)`: a
+ * function designator, however dereferenced, is no function pointer
+ * variable.  Otherwise what libclang says the call refers to.
+ */
+CXCursor lw_callee(CXCursor c)
+{
+	CXCursor r = clang_getCursorReferenced(c), e;
+	cursors k;
+
+	if (lw_kind(r) == CXCursor_FunctionDecl || !(k = lw_children(c)).len)
+		return r;
+	for (e = lw_strip(k.data[0]); lw_kind(e) == CXCursor_UnaryOperator; e = lw_strip(k.data[0])) {
+		enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(e);
+
+		if ((u != CXUnaryOperator_Deref && u != CXUnaryOperator_AddrOf) ||
+		    !(k = lw_children(e)).len)
+			return r;
+	}
+	if (lw_kind(e) == CXCursor_DeclRefExpr &&
+	    lw_kind(clang_getCursorReferenced(e)) == CXCursor_FunctionDecl)
+		return clang_getCursorReferenced(e);
+	return r;
+}
+
 /* The expression c is an operand of, or a null cursor when the tree does not hold c. */
 CXCursor lw_parent(CXCursor c)
 {
@@ -379,7 +404,7 @@ bool lw_is_call_to(CXCursor c, const char *name)
 	const char *const names[] = { name, NULL };
 
 	c = lw_strip(c);
-	return lw_kind(c) == CXCursor_CallExpr && lw_name_is(clang_getCursorReferenced(c), names);
+	return lw_kind(c) == CXCursor_CallExpr && lw_name_is(lw_callee(c), names);
 }
 
 /* ---- places, blocks, events -------------------------------------------------------- */

@@ -81,6 +81,7 @@ typedef VEC(CXCursor) cursors;
 cursors lw_children(CXCursor c); /* borrowed: they live while the function is lowered */
 cursors lw_kids(CXCursor c);     /* the same, in a vector to free */
 CXCursor lw_parent(CXCursor c);  /* what c is an operand of, if the tree holds c */
+CXCursor lw_callee(CXCursor call); /* the function it calls, through (*f)(x) too */
 void lw_walk(CXCursor c, CXCursorVisitor visit, CXClientData d);
 enum CXCursorKind lw_kind(CXCursor c);
 bool lw_same_label(CXCursor a, CXCursor b);

@@ -38,7 +38,7 @@ static bool visible_call(L *l, CXCursor c)
 		return true;
 	if (lw_kind(c) != CXCursor_CallExpr)
 		return false;
-	fn = clang_getCursorReferenced(c);
+	fn = lw_callee(c);
 	return !vt_cursor_null(clang_getCursorDefinition(fn)) ||
 	       (lw_kind(fn) == CXCursor_FunctionDecl && l->env->summary(l->env, fn));
 }

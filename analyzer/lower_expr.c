@@ -133,6 +133,9 @@ static void argument(L *l, CXCursor a, vt_summary *sum, int i, int *ret, const c
 		return;
 	}
 	x = lw_addr_value(l, a);
+	if (x >= 0 && name && vt_callee_reads_tasks(name) &&
+	    l->fn->vars.data[x].kind != VAR_INT)
+		return; /* vt_task_when_all(&t, 1): a one-reference array, only read */
 	if (x < 0) {
 		/* a task reference converted (to void *, say) still moves to the callee */
 		lw_consume(l, lw_expr(l, a), HOW_PASS, lw_loc_of(l, a));
@@ -283,34 +286,9 @@ static void source_call(L *l, CXCursor c, const char *name, int r)
 	}
 }
 
-/*
- * The function a call names, even as `(f)(x)`, `(*f)(x)` or `(&f)(x)`: a
- * function designator, however dereferenced, is no function pointer
- * variable.  Otherwise what libclang says the call refers to.
- */
-static CXCursor callee_of(CXCursor c)
-{
-	CXCursor r = clang_getCursorReferenced(c), e;
-	cursors k;
-
-	if (lw_kind(r) == CXCursor_FunctionDecl || !(k = lw_children(c)).len)
-		return r;
-	for (e = lw_strip(k.data[0]); lw_kind(e) == CXCursor_UnaryOperator; e = lw_strip(k.data[0])) {
-		enum CXUnaryOperatorKind u = clang_getCursorUnaryOperatorKind(e);
-
-		if ((u != CXUnaryOperator_Deref && u != CXUnaryOperator_AddrOf) ||
-		    !(k = lw_children(e)).len)
-			return r;
-	}
-	if (lw_kind(e) == CXCursor_DeclRefExpr &&
-	    lw_kind(clang_getCursorReferenced(e)) == CXCursor_FunctionDecl)
-		return clang_getCursorReferenced(e);
-	return r;
-}
-
 static int call(L *l, CXCursor c)
 {
-	CXCursor callee = callee_of(c);
+	CXCursor callee = lw_callee(c);
 	bool direct = lw_kind(callee) == CXCursor_FunctionDecl;
 	int nargs = clang_Cursor_getNumArguments(c), which = -1, r = -1;
 	enum vt_rt what = RT_NONE;
@@ -739,10 +717,10 @@ static int unexposed(L *l, CXCursor c)
 		r = lw_expr(l, k.data[0]);
 		if (r >= 0 && clang_getCursorType(c).kind == CXType_Pointer && !compared(c))
 			r = converted(l, c, r); /* implicitly: to void *, say */
-	} else
+	} else /* a builtin vtlint has no model of (atomic_store(&slot, t)): operands leave */
 		for (size_t i = 0; i < k.len; i++)
 			if (clang_isExpression(lw_kind(k.data[i])))
-				lw_expr(l, k.data[i]);
+				converted(l, c, lw_expr(l, k.data[i]));
 	return r;
 }
 
@@ -1044,7 +1022,7 @@ bool lw_inspection(L *l, CXCursor c, int *v)
 
 	if (lw_kind(c) != CXCursor_CallExpr)
 		return false;
-	callee = clang_getCursorReferenced(c);
+	callee = lw_callee(c);
 	if (lw_kind(callee) != CXCursor_FunctionDecl)
 		return false;
 	name = lw_spelling(callee);
@@ -1136,7 +1114,7 @@ void lw_assign_int(L *l, int var, CXCursor rhs, vt_loc at)
 		e->k = k;
 		e->src = src;
 		if (src >= 0 && clang_getCursorType(rhs).kind == CXType_Pointer)
-			converted(l, rhs, lw_vtask_var_of(l, lw_strip(rhs))); /* `void *p = t;` */
+			lw_expr(l, rhs); /* `void *p = t;`, `char *c = (char *)t;`: converted */
 		return;
 	}
 	if (lw_is_call_to(rhs, "vt_source_token") || lw_is_call_to(rhs, "vt__source_token_at")) {

@@ -54,6 +54,22 @@ static void local_vtask(L *l, CXCursor d, CXCursor init)
 	}
 }
 
+/* A type whose array sizes run when it is declared: `char b[n()]`, `char (*p)[n()]`. */
+static bool variably_modified(CXType t)
+{
+	for (;;) {
+		t = clang_getCanonicalType(t);
+		if (t.kind == CXType_VariableArray)
+			return true;
+		if (t.kind == CXType_Pointer)
+			t = clang_getPointeeType(t);
+		else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+			t = clang_getArrayElementType(t);
+		else
+			return false;
+	}
+}
+
 /* A variable length array's sizes, evaluated when its declaration is reached. */
 static void vla_sizes(L *l, CXCursor d, CXCursor init)
 {
@@ -73,7 +89,7 @@ static void var_decl(L *l, CXCursor d)
 
 	if (clang_Cursor_hasVarDeclGlobalStorage(d) || clang_Cursor_hasVarDeclExternalStorage(d))
 		return; /* static initializers are constant: nothing runs */
-	if (clang_getCanonicalType(t).kind == CXType_VariableArray)
+	if (variably_modified(t))
 		vla_sizes(l, d, init);
 	if (vt_is_source_type(t)) { /* a vt_source, or a local naming one (VT006) */
 		int v;
@@ -114,6 +130,9 @@ static void decl_stmt(L *l, CXCursor c)
 	for (size_t i = 0; i < k.len; i++)
 		if (lw_kind(k.data[i]) == CXCursor_VarDecl)
 			var_decl(l, k.data[i]);
+		else if (lw_kind(k.data[i]) == CXCursor_TypedefDecl &&
+			 variably_modified(clang_getTypedefDeclUnderlyingType(k.data[i])))
+			vla_sizes(l, k.data[i], clang_getNullCursor()); /* typedef char T[n()]; */
 }
 
 /* Lowers a block; for a statement expression, returns the variable holding its value. */
