@@ -729,7 +729,7 @@ bool vt_compdb_command(vt_compdb *c, const char *file, vt_cmd *out, vt_findings 
 }
 
 /* Same file, same arguments: CMake's shared and static targets, bear's repeated runs. */
-bool vt_cmd_same(const vt_cmd *a, const vt_cmd *b)
+static bool cmd_same(const vt_cmd *a, const vt_cmd *b)
 {
 	bool same = !strcmp(a->path, b->path) && a->args.len == b->args.len;
 
@@ -738,10 +738,10 @@ bool vt_cmd_same(const vt_cmd *a, const vt_cmd *b)
 	return same;
 }
 
-static bool seen_before(const vt_cmds *out, size_t from, const vt_cmd *v)
+bool vt_cmds_have(const vt_cmds *cmds, size_t from, const vt_cmd *v)
 {
-	for (size_t i = from; i < out->len; i++)
-		if (vt_cmd_same(&out->data[i], v))
+	for (size_t i = from; i < cmds->len; i++)
+		if (cmd_same(&cmds->data[i], v))
 			return true;
 	return false;
 }
@@ -760,7 +760,7 @@ static void all_of(vt_compdb *c, db_ent *db, vt_cmds *out)
 			continue;
 		v = (vt_cmd){ .file = shown(e->path), .path = xstrdup(e->path) };
 		from_entry(c, db, e, &v);
-		if (seen_before(out, first, &v))
+		if (vt_cmds_have(out, first, &v))
 			vt_cmd_free(&v);
 		else
 			vec_push(out, v);

@@ -868,7 +868,6 @@ static int nparams_of(const vt_func *fn)
 	return n;
 }
 
-/* The caller's operation behind *p of out-parameter v, in one exit state. */
 /* Another variable than v, a parameter's *p, holds o: `*dst = *src;`. */
 static bool held_elsewhere(const vt_func *fn, const state *s, int v, const op *o)
 {
@@ -896,6 +895,7 @@ static bool copies_other_out(const vt_func *fn, int v)
 	return false;
 }
 
+/* The caller's operation behind *p of out-parameter v, in one exit state. */
 static unsigned exit_outcome(const vt_func *fn, state *s, int v)
 {
 	bind *b = st_bind_of(s, v);
@@ -1282,7 +1282,7 @@ void vt_flow_run(const vt_func *fn, const vt_flow_opts *o, vt_findings *out, vt_
 	free(en.cx.finding_notes.data);
 }
 
-/* The pooled states outlive the function: a unit's next one reuses them. */
+/* The kept block arrays and pooled states outlive a function: a unit's next one reuses them. */
 void vt_flow_release(void)
 {
 	blocks_free(kept.in, kept.shapes, kept.unsent, kept.queued, kept.cap);

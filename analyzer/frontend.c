@@ -383,7 +383,6 @@ static bool is_runtime_struct(CXCursor c)
 	return found;
 }
 
-/* One pass over the file scope: the functions defined there, and whether a runtime type is. */
 /* Where sl is expanded, the main file: a function a macro of the file defines is the file's. */
 static bool from_main_file(unit *u, CXSourceLocation sl)
 {
@@ -395,6 +394,7 @@ static bool from_main_file(unit *u, CXSourceLocation sl)
 	return file && clang_File_isEqual(file, u->main);
 }
 
+/* One pass over the file scope: the functions defined there, and whether a runtime type is. */
 static enum CXChildVisitResult collect_fn(CXCursor c, CXCursor parent, CXClientData d)
 {
 	unit *u = d;
@@ -545,7 +545,9 @@ static bool wanted(unit *u, size_t i)
 {
 	fn_rec *r = &u->fns.data[i];
 
-	if (!(r->in_main || r->shared || u->opts->headers) || r->state != FN_TODO)
+	/* a shared function is analysed for its export, which a lazy run does not read */
+	if (!(r->in_main || (r->shared && !u->opts->lazy) || u->opts->headers) ||
+	    r->state != FN_TODO)
 		return false;
 	return !u->opts->lazy || vt_touches_runtime(r->def);
 }

@@ -179,14 +179,6 @@ static void databases_of(const vt_cmds *cmds, vt_strings *dbs)
  * summaries only.  With `--` the named files are the project; with
  * --summaries FILE, FILE is.
  */
-static bool has_cmd(const vt_cmds *cmds, const vt_cmd *c)
-{
-	for (size_t i = 0; i < cmds->len; i++)
-		if (vt_cmd_same(&cmds->data[i], c))
-			return true;
-	return false;
-}
-
 /*
  * The rest of each database the files named come from, for its summaries,
  * and the named files' other entries (the same file built twice, with other
@@ -210,8 +202,8 @@ static void project_files(const vt_options *o, vt_compdb *db, configs *cs, vt_cm
 	}
 	for (size_t i = 0; i < more.len; i++) {
 		vt_finish_command(&co, &more.data[i]);
-		if (has_cmd(cmds, &more.data[i]) || has_cmd(&twins, &more.data[i]) ||
-		    has_cmd(&keep, &more.data[i]))
+		if (vt_cmds_have(cmds, 0, &more.data[i]) || vt_cmds_have(&twins, 0, &more.data[i]) ||
+		    vt_cmds_have(&keep, 0, &more.data[i]))
 			vt_cmd_free(&more.data[i]);
 		else if (has_path(cmds, *nreport, more.data[i].path))
 			vec_push(&twins, more.data[i]);

@@ -579,8 +579,8 @@ void vt_compdb_args(vt_compdb *c, const char *file, char *const *args, int n, vt
 /* Where the notes on dropped options and unlisted files go (default stderr; NULL: nowhere). */
 void vt_compdb_notes(vt_compdb *c, FILE *to);
 void vt_cmd_free(vt_cmd *c);
-/* The same file with the same arguments. */
-bool vt_cmd_same(const vt_cmd *a, const vt_cmd *b);
+/* Whether cmds[from..] has v's file with v's arguments. */
+bool vt_cmds_have(const vt_cmds *cmds, size_t from, const vt_cmd *v);
 
 /* ---- frontend.c, session.c: units through libclang ----------------------------- */
 
